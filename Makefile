@@ -1,0 +1,38 @@
+# Two commands for a fresh machine: `make run` (SQLite + demo data + printed login) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: run test lint format migrate serve-prod clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
+	$(DEV_ENV) $(PY) manage.py ensure_staff_login
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed lint
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Production-shaped local run: debug off, static files collected, gunicorn (see README).
+serve-prod: $(VENV)/.installed
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn ecommerce_admin.wsgi --config gunicorn.conf.py
+
+clean:
+	rm -rf $(VENV) .cache staticfiles

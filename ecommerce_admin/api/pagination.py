@@ -1,0 +1,34 @@
+"""Limit/offset lists with the contract's `count` switch (API.md §1).
+
+Plain pages issue no COUNT query: `data` is just the rows. `count=1` answers the total as a bare
+integer with the route's own message. `limit` is capped at 1000 (DRF's `max_limit` is unbounded).
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .params import ListWindow, parse_list_window
+from .responses import success
+
+
+class EnvelopeListMixin:
+    """`list()` for a GenericViewSet: filters from the FilterSet, then count or one page."""
+
+    list_message: str = ""
+    count_message: str = ""
+    limit_required: bool = True
+
+    def list(self, request, *args, **kwargs):
+        window = parse_list_window(request.query_params, limit_required=self.limit_required)
+        queryset = self.filter_queryset(self.get_queryset())
+        if window.count:
+            return success(self.count_message, self.count_rows(queryset))
+        page = queryset[window.offset : window.offset + window.limit]
+        return success(self.list_message, self.serialize_rows(page, window))
+
+    def count_rows(self, queryset: QuerySet) -> int:
+        return queryset.order_by().count()
+
+    def serialize_rows(self, page: QuerySet, window: ListWindow) -> Any:
+        return self.get_serializer(page, many=True).data

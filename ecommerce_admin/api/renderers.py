@@ -1,0 +1,44 @@
+"""JSON renderer for the contract's envelope.
+
+Views build bodies with `responses.success`; errors are shaped by the exception handler. A body
+that reaches the renderer without an envelope (a third-party view) is wrapped here, so no
+response under /api can escape the contract's shape.
+"""
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+import orjson
+from django.utils.functional import Promise
+from rest_framework.renderers import BaseRenderer
+
+from .responses import envelope, is_envelope
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (uuid.UUID,)):
+        return str(value)
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, Promise):  # lazy translation strings
+        return str(value)
+    raise TypeError
+
+
+class EnvelopeJSONRenderer(BaseRenderer):
+    media_type = "application/json"
+    format = "json"
+    charset = None  # JSON is UTF-8 by definition (RFC 8259)
+
+    def render(self, data: Any, accepted_media_type=None, renderer_context=None) -> bytes:
+        response = (renderer_context or {}).get("response")
+        if data is None and response is not None and response.status_code == 204:
+            return b""
+        if not is_envelope(data):
+            ok = response is None or response.status_code < 400
+            data = envelope("", data) if ok else envelope(str(data), status=0)
+        return orjson.dumps(data, default=_default)

@@ -1,0 +1,91 @@
+"""OpenAPI: every JSON response is described inside the contract's envelope.
+
+Views describe only their `data` payload (`@extend_schema(responses=...)`); this AutoSchema
+wraps it in `{status, message, data}`, turns DRF's default 204 for DELETE into the contract's
+200 without `data`, and adds the error envelopes every route can answer with.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+
+JSON = "application/json"
+
+ERROR_ENVELOPE = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "integer", "enum": [0]},
+        "message": {"type": "string"},
+    },
+    "required": ["status", "message"],
+}
+VALIDATION_ENVELOPE = {
+    "type": "object",
+    "properties": {
+        **ERROR_ENVELOPE["properties"],
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["status", "message", "errors"],
+}
+
+ERROR_RESPONSES = {
+    "400": "Business rule refused the request (message from API.md §8).",
+    "401": "Missing, invalid or expired access token.",
+    "403": "The staff user lacks the route's permission.",
+    "404": "Not found.",
+    "405": "Method not allowed.",
+    "413": "Request body too large.",
+    "415": "Unsupported media type.",
+    "422": "Validation error: `errors` maps each bad field to its messages.",
+    "429": "Request was throttled.",
+    "500": "Internal server error (never any detail).",
+}
+
+
+def success_envelope(data_schema: dict | None) -> dict:
+    schema = {
+        "type": "object",
+        "properties": {
+            "status": {"type": "integer", "enum": [1]},
+            "message": {"type": "string"},
+        },
+        "required": ["status", "message"],
+    }
+    if data_schema is not None:
+        schema["properties"]["data"] = data_schema
+        schema["required"].append("data")
+    return schema
+
+
+class EnvelopeAutoSchema(AutoSchema):
+    #: Set on a view to leave its responses untouched (file downloads, the health check).
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if getattr(self.view, "schema_raw_responses", False):
+            return self._with_errors(responses)
+        wrapped = {}
+        for code, response in responses.items():
+            if code == "204":
+                code, response = "200", {"description": "Success without data."}
+            if code.startswith("2"):
+                content = response.get("content") or {}
+                if JSON in content or not content:
+                    data_schema = content.get(JSON, {}).get("schema") if content else None
+                    response = {
+                        **response,
+                        "content": {JSON: {"schema": success_envelope(data_schema)}},
+                    }
+            wrapped[code] = response
+        return self._with_errors(wrapped)
+
+    def _with_errors(self, responses: dict) -> dict:
+        public = getattr(self.view, "public", False)
+        for code, description in ERROR_RESPONSES.items():
+            if public and code in {"401", "403"} and not getattr(self.view, "auth_errors", False):
+                continue
+            schema = VALIDATION_ENVELOPE if code == "422" else ERROR_ENVELOPE
+            responses.setdefault(
+                code, {"description": description, "content": {JSON: {"schema": schema}}}
+            )
+        return responses

@@ -1,0 +1,26 @@
+"""Throttles: login per IP and per username (always on), and an opt-in per-user API rate."""
+
+from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+
+
+class LoginIPThrottle(SimpleRateThrottle):
+    scope = "login"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": "login-ip", "ident": self.get_ident(request)}
+
+
+class LoginUsernameThrottle(SimpleRateThrottle):
+    scope = "login"
+
+    def get_cache_key(self, request, view):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if not isinstance(username, str) or not username:
+            return None
+        return self.cache_format % {"scope": "login-user", "ident": username.strip().lower()}
+
+
+class ApiUserThrottle(UserRateThrottle):
+    """Per-user rate for the whole API, on only when DJANGO_API_THROTTLE is set (API.md §2)."""
+
+    scope = "api_user"

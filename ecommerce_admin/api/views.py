@@ -1,0 +1,150 @@
+"""Staff authentication, health and the JSON 404 for unknown routes under /api."""
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from django.db import DatabaseError, connection
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed, NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from .auth import is_active_staff
+from .responses import envelope, success
+from .throttling import LoginIPThrottle, LoginUsernameThrottle
+
+INVALID_LOGIN = "Invalid username or password."
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, trim_whitespace=True)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    def validate(self, attrs):
+        for name, value in attrs.items():
+            if "\x00" in value:
+                raise serializers.ValidationError({name: ["Null characters are not allowed."]})
+        return attrs
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class StaffUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.CharField()
+    firstName = serializers.CharField(source="first_name")
+    lastName = serializers.CharField(source="last_name")
+    isSuperuser = serializers.BooleanField(source="is_superuser")
+    permissions = serializers.SerializerMethodField()
+
+    def get_permissions(self, user) -> list[str]:
+        return sorted(user.get_all_permissions())
+
+
+class PublicAuthView(APIView):
+    """The auth routes need no access token; a failure is still a 401 (handled centrally)."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    public = True
+    auth_errors = True
+
+
+class LoginView(PublicAuthView):
+    throttle_classes = [LoginIPThrottle, LoginUsernameThrottle]
+
+    @extend_schema(
+        request=LoginSerializer,
+        responses=inline_serializer(
+            "LoginData",
+            {
+                "token": serializers.CharField(),
+                "refresh": serializers.CharField(),
+                "user": StaffUserSerializer(),
+            },
+        ),
+        tags=["auth"],
+    )
+    def post(self, request):
+        form = LoginSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user = authenticate(request, **form.validated_data)
+        # One message for every failure, so the response tells nothing about which part was wrong.
+        if not is_active_staff(user):
+            raise AuthenticationFailed(INVALID_LOGIN)
+        refresh = RefreshToken.for_user(user)
+        update_last_login(None, user)
+        return success(
+            "Loggedin successfully",
+            {
+                "token": str(refresh.access_token),
+                "refresh": str(refresh),
+                "user": StaffUserSerializer(user).data,
+            },
+        )
+
+
+class TokenRefreshView(PublicAuthView):
+    @extend_schema(
+        request=RefreshSerializer,
+        responses=inline_serializer(
+            "RefreshData", {"token": serializers.CharField(), "refresh": serializers.CharField()}
+        ),
+        tags=["auth"],
+    )
+    def post(self, request):
+        form = TokenRefreshSerializer(data=request.data)
+        form.is_valid(raise_exception=True)  # TokenError → 401 in the exception handler
+        data = form.validated_data
+        return success("Token refreshed", {"token": data["access"], "refresh": data["refresh"]})
+
+
+class LogoutView(PublicAuthView):
+    @extend_schema(request=RefreshSerializer, responses={200: None}, tags=["auth"])
+    def post(self, request):
+        form = RefreshSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        RefreshToken(form.validated_data["refresh"]).blacklist()  # blacklisted/invalid → 401
+        return success("Successfully logged out")
+
+
+class HealthView(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+    public = True
+
+    @extend_schema(
+        responses=inline_serializer("HealthData", {"database": serializers.CharField()}),
+        tags=["health"],
+    )
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            return Response(
+                envelope("database unavailable", {"database": "down"}, status=0), status=503
+            )
+        return success("ok", {"database": "ok"})
+
+
+class UnknownRouteView(APIView):
+    """Catch-all for /api/...: a 404 envelope for every method, whatever DEBUG says."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    public = True
+    schema = None
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound()
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound()
+
+    post = put = patch = delete = head = options = get

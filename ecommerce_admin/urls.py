@@ -1,0 +1,33 @@
+"""Root URLconf: the admin, the API (with its docs) and a JSON 404 for anything else under /api."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ecommerce_admin.api import views as api_views
+
+admin.site.site_header = "Customer Back Office"
+admin.site.site_title = "Customer Back Office"
+admin.site.index_title = "Back office"
+
+api_patterns = [
+    re_path(r"^auth/login/?$", api_views.LoginView.as_view(), name="auth-login"),
+    re_path(r"^auth/token/refresh/?$", api_views.TokenRefreshView.as_view(), name="auth-refresh"),
+    re_path(r"^auth/logout/?$", api_views.LogoutView.as_view(), name="auth-logout"),
+    re_path(r"^health/?$", api_views.HealthView.as_view(), name="health"),
+    re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("customers.urls")),
+    path("", include("analytics.urls")),
+    re_path(r"^.*$", api_views.UnknownRouteView.as_view(), name="unknown-route"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
