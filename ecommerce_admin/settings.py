@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "customers",
     "sales",
     "analytics",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "audit.middleware.AuditSourceMiddleware",
 ]
 
 ROOT_URLCONF = "ecommerce_admin.urls"
