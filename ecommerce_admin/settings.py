@@ -223,6 +223,9 @@ REST_FRAMEWORK = {
         "api_user": API_THROTTLE_RATE or None,
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles key on REMOTE_ADDR; DRF's default (None) trusts any client-sent X-Forwarded-For,
+    # which lets a client dodge the login throttle. Behind N trusted proxies set it to N.
+    "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
 
 SIMPLE_JWT = {

@@ -5,6 +5,7 @@ wraps it in `{status, message, data}`, turns DRF's default 204 for DELETE into t
 200 without `data`, and adds the error envelopes every route can answer with.
 """
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema
 
 JSON = "application/json"
@@ -56,6 +57,12 @@ def success_envelope(data_schema: dict | None) -> dict:
         schema["properties"]["data"] = data_schema
         schema["required"].append("data")
     return schema
+
+
+class StaffJWTScheme(SimpleJWTScheme):
+    """Publishes the bearer scheme of our JWT authenticator (a subclass the contrib one skips)."""
+
+    target_class = "ecommerce_admin.api.auth.StaffJWTAuthentication"
 
 
 class EnvelopeAutoSchema(AutoSchema):

@@ -1,5 +1,7 @@
 """Throttles: login per IP and per username (always on), and an opt-in per-user API rate."""
 
+import hashlib
+
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 
@@ -17,7 +19,9 @@ class LoginUsernameThrottle(SimpleRateThrottle):
         username = request.data.get("username") if hasattr(request.data, "get") else None
         if not isinstance(username, str) or not username:
             return None
-        return self.cache_format % {"scope": "login-user", "ident": username.strip().lower()}
+        # Hashed: the key must be safe for any cache backend whatever the username holds.
+        ident = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+        return self.cache_format % {"scope": "login-user", "ident": ident}
 
 
 class ApiUserThrottle(UserRateThrottle):

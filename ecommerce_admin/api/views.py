@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError, connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -99,7 +100,11 @@ class TokenRefreshView(PublicAuthView):
     )
     def post(self, request):
         form = TokenRefreshSerializer(data=request.data)
-        form.is_valid(raise_exception=True)  # TokenError → 401 in the exception handler
+        try:
+            form.is_valid(raise_exception=True)  # TokenError → 401 in the exception handler
+        except ObjectDoesNotExist as exc:
+            # simplejwt looks the token's user up with .get(): a deleted user must be a 401.
+            raise AuthenticationFailed("No active account found for the given token.") from exc
         data = form.validated_data
         return success("Token refreshed", {"token": data["access"], "refresh": data["refresh"]})
 
