@@ -9,6 +9,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import serializers
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.views import APIView
 
 from analytics import selectors, services
@@ -57,7 +58,18 @@ def _list_or_count(name: str, row: type[serializers.Serializer]) -> PolymorphicP
     )
 
 
-class AnalyticsListView(APIView):
+class ContractAPIView(APIView):
+    """A method the route does not serve is the contract's 405, before any permission check
+    (RoutePermission would otherwise refuse the unlisted method with a 403)."""
+
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method != "options" and not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class AnalyticsListView(ContractAPIView):
     """A newest-first list with the contract's limit/offset/count and an optional customerId."""
 
     list_message = ""
@@ -128,7 +140,7 @@ class ProductViewLogListView(AnalyticsListView):
         return super().get(request)
 
 
-class VendorGraphView(APIView):
+class VendorGraphView(ContractAPIView):
     required_permissions = {"get": "sales.view_vendor"}
 
     @extend_schema(
@@ -171,7 +183,7 @@ class VendorGraphView(APIView):
         return success(message, out.vendor_graph_data(figures))
 
 
-class CustomerVisitListView(APIView):
+class CustomerVisitListView(ContractAPIView):
     required_permissions = {"get": "analytics.view_customervisit"}
 
     @extend_schema(
@@ -231,7 +243,7 @@ def _ingestion_schema(name: str, event: type[serializers.Serializer], example: d
     )
 
 
-class EventIngestionView(APIView):
+class EventIngestionView(ContractAPIView):
     event_serializer: type[out.EventSerializer]
 
     def record(self, events):
