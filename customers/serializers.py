@@ -1,0 +1,387 @@
+"""Request and response shapes of API.md §3 and §4, with the contract's camelCase names.
+
+Inputs are plain Serializers named after the request's fields, so a 422 names the field the client
+sent (`mobileNumber`, `colorcode`); `service_kwargs()` maps them to the services' snake_case
+arguments. Outputs list every field explicitly: a new secret column can never leak.
+"""
+
+import re
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .ids import MAX_ID, InvalidIdList, id_values, parse_id_list
+from .models import Customer, CustomerGroup
+from .services import UNSET, InvalidAvatar, avatar_decode
+
+PASSWORD_MESSAGE = (
+    "Password must contain at least one number or one symbol and one uppercase and lowercase "
+    "letter, and at least 8 and at most 128 characters"
+)
+_PASSWORD = re.compile(r"(?=.*?[A-Z])(?=.*?[a-z])((?=.*?[0-9])|(?=.*?[#?!@$%^&*-])).{8,128}")
+_MOBILE_NOISE = re.compile(r"[\s\-.()]")
+_MOBILE = re.compile(r"\+?[0-9]{6,15}")
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+# --- Input fields ------------------------------------------------------------------------------
+@extend_schema_field({"type": "integer", "enum": [0, 1]})
+class FlagField(serializers.Field):
+    """A 0/1 flag: `0`/`1`, `"0"`/`"1"` or JSON `true`/`false` → bool."""
+
+    default_error_messages = {"invalid": "Must be 0 or 1."}
+    _VALUES = {"0": False, "1": True, "false": False, "true": True}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, int) and data in (0, 1):
+            return bool(data)
+        if isinstance(data, str) and data.strip().lower() in self._VALUES:
+            return self._VALUES[data.strip().lower()]
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return int(bool(value))
+
+
+@extend_schema_field(OpenApiTypes.INT64)
+class GroupIdField(serializers.IntegerField):
+    """An integer id; whether the group exists is the service's 400, not a 422."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=-MAX_ID, max_value=MAX_ID, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, (bool, float)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}], "example": "+4470001234"})
+class MobileNumberField(serializers.Field):
+    """A number or string; spaces, dashes, dots and parentheses removed, then `+?` 6-15 digits."""
+
+    default_error_messages = {
+        "invalid": "Enter 6 to 15 digits, optionally starting with +.",
+        "null_characters": "Null characters are not allowed.",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("invalid")
+        if isinstance(data, int):
+            if data < 0:
+                self.fail("invalid")
+            data = str(data)
+        if "\x00" in data:
+            self.fail("null_characters")
+        number = _MOBILE_NOISE.sub("", data)
+        if not _MOBILE.fullmatch(number):
+            self.fail("invalid")
+        return number
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "array", "items": {"type": "integer"}},
+            {"type": "string", "example": "1,2,3"},
+        ],
+        "description": "Ids as a JSON array, `1,2,3`, `[1,2]` or repeated form fields.",
+    }
+)
+class IdListField(serializers.Field):
+    """Customer ids in every format of API.md §3.7 (repeated form fields included)."""
+
+    def get_value(self, dictionary):
+        value = id_values(dictionary, self.field_name)
+        return serializers.empty if value is None else value
+
+    def to_internal_value(self, data):
+        try:
+            return parse_id_list(data)
+        except InvalidIdList as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def to_representation(self, value):
+        return value
+
+
+def text(max_length: int, **kwargs) -> serializers.CharField:
+    """An optional text field: `""` or null clears the stored value (API.md §3.5)."""
+    return serializers.CharField(
+        max_length=max_length, required=False, allow_blank=True, allow_null=True, **kwargs
+    )
+
+
+def password_field(**kwargs) -> serializers.CharField:
+    kwargs.setdefault("max_length", 128)
+    return serializers.CharField(trim_whitespace=False, **kwargs)
+
+
+def check_password_strength(value: str) -> str:
+    if not _PASSWORD.fullmatch(value):
+        raise serializers.ValidationError(PASSWORD_MESSAGE)
+    return value
+
+
+# --- Customers: input --------------------------------------------------------------------------
+class CustomerCreateSerializer(serializers.Serializer):
+    customerGroupId = GroupIdField()
+    username = serializers.CharField(max_length=32, help_text="The customer's first name.")
+    lastName = text(96)
+    email = serializers.EmailField(max_length=96)
+    mobileNumber = MobileNumberField()
+    password = password_field(validators=[check_password_strength])
+    confirmPassword = password_field(max_length=None)
+    newsletter = FlagField(required=False, default=False)
+    mailStatus = FlagField(help_text="1 = send the welcome email.")
+    status = FlagField(help_text="1 = active.")
+
+    def validate_email(self, value: str) -> str:
+        return value.lower()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.validated_data
+        return {
+            "group_id": data["customerGroupId"],
+            "first_name": data["username"],
+            "last_name": data.get("lastName") or None,
+            "email": data["email"],
+            "mobile_number": data["mobileNumber"],
+            "password": data["password"],
+            "confirm_password": data["confirmPassword"],
+            "newsletter": data["newsletter"],
+            "mail_status": data["mailStatus"],
+            "is_active": data["status"],
+        }
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "description": "data:image/<png|jpeg|jpg|gif|webp>;base64,... (≤ 2 MB); "
+        '"" or null removes the avatar.',
+    }
+)
+class AvatarField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Must be a data URI string.")
+        if data == "":
+            return None
+        try:
+            return avatar_decode(data)
+        except InvalidAvatar as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+class CustomerUpdateSerializer(serializers.Serializer):
+    customerGroupId = GroupIdField()
+    username = serializers.CharField(max_length=32, help_text="The customer's first name.")
+    lastName = text(96)
+    email = serializers.EmailField(max_length=96, required=False)
+    mobileNumber = MobileNumberField()
+    password = password_field(required=False, allow_blank=True, allow_null=True)
+    confirmPassword = password_field(
+        max_length=None, required=False, allow_blank=True, allow_null=True
+    )
+    avatar = AvatarField()
+    newsletter = FlagField(required=False)
+    realName = text(255)
+    customerNo = text(64)
+    mailStatus = FlagField(help_text="Stored only; no mail is sent on update.")
+    status = FlagField(help_text="1 = active.")
+
+    def validate_email(self, value: str) -> str:
+        return value.lower()
+
+    def validate_password(self, value: str | None) -> str | None:
+        return check_password_strength(value) if value else value
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.validated_data
+        optional = {
+            "email": "email",
+            "lastName": "last_name",
+            "newsletter": "newsletter",
+            "realName": "real_name",
+            "customerNo": "customer_no",
+            "avatar": "avatar",
+        }
+        kwargs = {
+            "group_id": data["customerGroupId"],
+            "first_name": data["username"],
+            "mobile_number": data["mobileNumber"],
+            "password": data.get("password"),
+            "confirm_password": data.get("confirmPassword"),
+            "mail_status": data["mailStatus"],
+            "is_active": data["status"],
+        }
+        for name, argument in optional.items():
+            kwargs[argument] = data.get(name, UNSET)
+        return kwargs
+
+
+class CustomerIdsSerializer(serializers.Serializer):
+    customerId = IdListField(help_text="At most 10,000 ids; duplicates count once.")
+
+
+class CustomerBulkStatusSerializer(serializers.Serializer):
+    customerIds = IdListField(help_text="At most 10,000 ids; duplicates count once.")
+    statusId = FlagField(help_text="1 = active, 0 = inactive.")
+
+
+# --- Customers: output -------------------------------------------------------------------------
+class CustomerSerializer(serializers.ModelSerializer):
+    """The full customer object (API.md §3.4). Never password, reset key or OAuth data."""
+
+    firstName = serializers.CharField(source="first_name")
+    lastName = serializers.CharField(source="last_name", allow_null=True)
+    mobileNumber = serializers.CharField(source="mobile_number")
+    countryId = serializers.IntegerField(source="country_id", allow_null=True)
+    zoneId = serializers.IntegerField(source="zone_id", allow_null=True)
+    avatarPath = serializers.CharField(source="avatar_path", allow_null=True)
+    newsletter = FlagField()
+    customerGroupId = serializers.IntegerField(source="customer_group_id", allow_null=True)
+    customerGroupName = serializers.SerializerMethodField()
+    lastLogin = serializers.DateTimeField(source="last_login", allow_null=True)
+    safe = FlagField()
+    mailStatus = FlagField(source="mail_status")
+    deleteFlag = FlagField(source="is_deleted")
+    isActive = FlagField(source="is_active")
+    realName = serializers.CharField(source="real_name", allow_null=True)
+    customerNo = serializers.CharField(source="customer_no", allow_null=True)
+    lockedOn = serializers.DateTimeField(source="locked_on", allow_null=True)
+    createdBy = serializers.IntegerField(source="created_by_id", allow_null=True)
+    createdDate = serializers.DateTimeField(source="created_at")
+    modifiedBy = serializers.IntegerField(source="modified_by_id", allow_null=True)
+    modifiedDate = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "firstName",
+            "lastName",
+            "username",
+            "email",
+            "mobileNumber",
+            "address",
+            "countryId",
+            "zoneId",
+            "city",
+            "local",
+            "pincode",
+            "avatar",
+            "avatarPath",
+            "newsletter",
+            "customerGroupId",
+            "customerGroupName",
+            "lastLogin",
+            "safe",
+            "ip",
+            "mailStatus",
+            "deleteFlag",
+            "isActive",
+            "realName",
+            "customerNo",
+            "lockedOn",
+            "createdBy",
+            "createdDate",
+            "modifiedBy",
+            "modifiedDate",
+        ]
+        read_only_fields = fields
+
+    def get_customerGroupName(self, customer: Customer) -> str:
+        group = customer.customer_group
+        return group.name if group is not None else ""
+
+
+class CustomerRowSerializer(serializers.Serializer):
+    """A customer list row (API.md §3.2). Documentation only: lists are built with `values()`."""
+
+    id = serializers.IntegerField()
+    firstName = serializers.CharField()
+    lastName = serializers.CharField(allow_null=True)
+    username = serializers.CharField()
+    email = serializers.CharField()
+    mobileNumber = serializers.CharField()
+    isActive = serializers.IntegerField(help_text="0 or 1")
+    customerGroupId = serializers.IntegerField(allow_null=True)
+    customerGroupName = serializers.CharField(allow_null=True)
+    createdDate = serializers.DateTimeField()
+    modifiedDate = serializers.DateTimeField()
+
+
+class CustomerCountSerializer(serializers.Serializer):
+    totalCustomer = serializers.IntegerField()
+    activeCustomer = serializers.IntegerField()
+    inActiveCustomer = serializers.IntegerField()
+    totalCustomerGroup = serializers.IntegerField()
+    activeCustomerGroup = serializers.IntegerField()
+    inActiveCustomerGroup = serializers.IntegerField()
+
+
+class TodayCountSerializer(serializers.Serializer):
+    customerCount = serializers.IntegerField()
+
+
+# --- Groups ------------------------------------------------------------------------------------
+class GroupWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=30)
+    description = text(512)
+    colorcode = serializers.CharField(help_text="#RGB or #RRGGBB")
+    status = FlagField(help_text="1 = active.")
+
+    def validate_colorcode(self, value: str) -> str:
+        if not _COLOR.fullmatch(value):
+            raise serializers.ValidationError("Must be a hex colour: #RGB or #RRGGBB.")
+        return value
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.validated_data
+        return {
+            "name": data["name"],
+            "description": data.get("description", UNSET),
+            "color_code": data["colorcode"],
+            "is_active": data["status"],
+        }
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    """The group object of API.md §4 (`customer_count` comes from `with_customer_count()`)."""
+
+    groupId = serializers.IntegerField(source="id")
+    colorCode = serializers.CharField(source="color_code")
+    isActive = FlagField(source="is_active")
+    isDefault = serializers.BooleanField(source="is_default")
+    customerCount = serializers.IntegerField(source="customer_count")
+    createdDate = serializers.DateTimeField(source="created_at")
+    modifiedDate = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = CustomerGroup
+        fields = [
+            "groupId",
+            "name",
+            "description",
+            "colorCode",
+            "isActive",
+            "isDefault",
+            "customerCount",
+            "createdDate",
+            "modifiedDate",
+        ]
+        read_only_fields = fields

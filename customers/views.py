@@ -1,0 +1,332 @@
+"""Customer and customer-group routes (API.md §3, §4). Thin: permission, queryset, one service.
+
+Errors are raised (DomainError → 400, ValidationError → 422) and shaped by the one exception
+handler; success bodies come from `success()`.
+"""
+
+from django.db.models import Count, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.viewsets import GenericViewSet
+
+from ecommerce_admin.api.pagination import EnvelopeListMixin
+from ecommerce_admin.api.responses import success
+from ecommerce_admin.errors import DomainError
+
+from . import services
+from .filters import CustomerFilter, CustomerGroupFilter
+from .ids import MAX_ID
+from .models import Customer, CustomerGroup
+from .querysets import as_list_rows
+from .serializers import (
+    CustomerBulkStatusSerializer,
+    CustomerCountSerializer,
+    CustomerCreateSerializer,
+    CustomerIdsSerializer,
+    CustomerRowSerializer,
+    CustomerSerializer,
+    CustomerUpdateSerializer,
+    GroupSerializer,
+    GroupWriteSerializer,
+    TodayCountSerializer,
+)
+
+RECENT_COUNT = 5
+INVALID_CUSTOMER_DETAIL = "invalid CustomerId"
+
+# --- OpenAPI helpers ---------------------------------------------------------------------------
+_INT = {"type": "integer"}
+
+
+def _rows_or_count(row_component: str) -> dict:
+    return {
+        "oneOf": [
+            {"type": "array", "items": {"$ref": f"#/components/schemas/{row_component}"}},
+            {**_INT, "description": "With `count`: the number of matching rows."},
+        ]
+    }
+
+
+def _list_parameters(*, limit_required: bool) -> list[OpenApiParameter]:
+    limit_text = (
+        "Rows per page, 1-1000. Required unless `count` is set."
+        if limit_required
+        else "Rows per page, at most 1000; absent or 0 = every group (up to 1000)."
+    )
+    return [
+        OpenApiParameter("limit", OpenApiTypes.INT, description=limit_text),
+        OpenApiParameter("offset", OpenApiTypes.INT, description="Rows to skip (default 0)."),
+        OpenApiParameter(
+            "count",
+            OpenApiTypes.STR,
+            enum=["1", "0", "true", "false"],
+            description="`1`/`true`: answer the number of matching rows in `data` instead.",
+        ),
+    ]
+
+
+def _id_parameter(description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=description, pattern="^[0-9]+$"
+    )
+
+
+def _path_id(kwargs) -> int:
+    # The route only matches digits; ids beyond the key range can only be unknown.
+    number = int(kwargs["pk"])
+    return number if number <= MAX_ID else MAX_ID + 1
+
+
+class ContractViewSet(GenericViewSet):
+    """A method the route does not serve is the contract's 405, before any permission check
+    (RoutePermission would otherwise refuse the unmapped action with a 403)."""
+
+    def initial(self, request, *args, **kwargs):
+        if self.action is None and request.method.lower() != "options":
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def validated(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer
+
+
+# --- Customers ---------------------------------------------------------------------------------
+@extend_schema(tags=["customers"])
+class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
+    filterset_class = CustomerFilter
+    serializer_class = CustomerSerializer
+    list_message = "Successfully got Customer list."
+    count_message = "Successfully got count "
+    required_permissions = {
+        "create": "customers.add_customer",
+        "list": "customers.view_customer",
+        "retrieve": "customers.view_customer",
+        "recent": "customers.view_customer",
+        "today_count": "customers.view_customer",
+        "customer_count": "customers.view_customer",
+        "update": "customers.change_customer",
+        "bulk_status": "customers.change_customer",
+        "destroy": "customers.delete_customer",
+        "bulk_delete": "customers.delete_customer",
+    }
+
+    def get_queryset(self):
+        return Customer.objects.alive().newest_first()
+
+    def serialize_rows(self, page, window):
+        return as_list_rows(page.list_rows())
+
+    @staticmethod
+    def full(customer: Customer) -> dict:
+        return CustomerSerializer(customer).data
+
+    @extend_schema(
+        request=CustomerCreateSerializer,
+        responses=CustomerSerializer,
+        summary="Add a customer",
+        description="Message `Customer Created Successfully`, or with `mailStatus` = 1 "
+        "`Successfully created new customer with email Id and password and email sent.`",
+    )
+    def create(self, request):
+        form = self.validated(CustomerCreateSerializer)
+        customer = services.customer_create(**form.service_kwargs(), by=request.user)
+        message = (
+            "Successfully created new customer with email Id and password and email sent."
+            if customer.mail_status
+            else "Customer Created Successfully"
+        )
+        return success(message, self.full(customer))
+
+    @extend_schema(
+        parameters=_list_parameters(limit_required=True),
+        responses=OpenApiResponse(_rows_or_count("CustomerRow")),
+        summary="Customer list (newest first) or count",
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[_id_parameter("Customer id.")],
+        responses=CustomerSerializer,
+        summary="Customer detail",
+    )
+    def retrieve(self, request, pk=None):
+        customer = (
+            Customer.objects.alive()
+            .select_related("customer_group")
+            .filter(pk=_path_id(self.kwargs))
+            .first()
+        )
+        if customer is None:
+            raise DomainError(INVALID_CUSTOMER_DETAIL)
+        return success("successfully got Customer details.", self.full(customer))
+
+    @extend_schema(
+        parameters=[_id_parameter("Customer id.")],
+        request=CustomerUpdateSerializer,
+        responses=CustomerSerializer,
+        summary="Update a customer",
+    )
+    def update(self, request, pk=None):
+        form = self.validated(CustomerUpdateSerializer)
+        customer = services.customer_update(
+            customer_id=_path_id(self.kwargs), **form.service_kwargs(), by=request.user
+        )
+        return success("Customer Updated Successfully", self.full(customer))
+
+    @extend_schema(
+        parameters=[_id_parameter("Customer id.")],
+        request=None,
+        responses={200: None},
+        summary="Soft-delete a customer",
+    )
+    def destroy(self, request, pk=None):
+        services.customer_soft_delete(customer_id=_path_id(self.kwargs), by=request.user)
+        return success("Customer Deleted Successfully")
+
+    @extend_schema(
+        request=CustomerIdsSerializer,
+        responses={200: None},
+        summary="Soft-delete several customers (all or nothing)",
+    )
+    def bulk_delete(self, request):
+        form = self.validated(CustomerIdsSerializer)
+        services.customers_bulk_soft_delete(ids=form.validated_data["customerId"], by=request.user)
+        return success("Successfully deleted customer.")
+
+    @extend_schema(
+        request=CustomerBulkStatusSerializer,
+        responses={200: None},
+        summary="Set the status of several customers (all or nothing)",
+    )
+    def bulk_status(self, request):
+        form = self.validated(CustomerBulkStatusSerializer)
+        data = form.validated_data
+        services.customers_bulk_set_status(
+            ids=data["customerIds"], is_active=data["statusId"], by=request.user
+        )
+        return success("Successfully updated the bulk customer status")
+
+    @extend_schema(
+        filters=False,
+        responses=CustomerRowSerializer(many=True),
+        summary="The 5 newest customers",
+    )
+    def recent(self, request):
+        rows = self.get_queryset()[:RECENT_COUNT].list_rows()
+        return success("Successfully got Customer list.", as_list_rows(rows))
+
+    @extend_schema(
+        filters=False,
+        responses=TodayCountSerializer,
+        summary="Customers created today (TIME_ZONE)",
+    )
+    def today_count(self, request):
+        count = Customer.objects.alive().created_today().count()
+        return success("Successfully get customerCount", {"customerCount": count})
+
+    @extend_schema(
+        filters=False,
+        responses=CustomerCountSerializer,
+        summary="Customer and group totals",
+    )
+    def customer_count(self, request):
+        customers = Customer.objects.alive().aggregate(
+            total=Count("id"),
+            active=Count("id", filter=Q(is_active=True)),
+            inactive=Count("id", filter=Q(is_active=False)),
+        )
+        groups = CustomerGroup.objects.aggregate(
+            total=Count("id"),
+            active=Count("id", filter=Q(is_active=True)),
+            inactive=Count("id", filter=Q(is_active=False)),
+        )
+        return success(
+            "Successfully got the Customer Count",
+            {
+                "totalCustomer": customers["total"],
+                "activeCustomer": customers["active"],
+                "inActiveCustomer": customers["inactive"],
+                "totalCustomerGroup": groups["total"],
+                "activeCustomerGroup": groups["active"],
+                "inActiveCustomerGroup": groups["inactive"],
+            },
+        )
+
+
+# --- Groups ------------------------------------------------------------------------------------
+INVALID_GROUP_ID = services.INVALID_GROUP_ID
+
+
+@extend_schema(tags=["customer groups"])
+class CustomerGroupViewSet(EnvelopeListMixin, ContractViewSet):
+    filterset_class = CustomerGroupFilter
+    serializer_class = GroupSerializer
+    limit_required = False
+    list_message = count_message = "Successfully got all customer group List"
+    required_permissions = {
+        "create": "customers.add_customergroup",
+        "list": "customers.view_customergroup",
+        "retrieve": "customers.view_customergroup",
+        "update": "customers.change_customergroup",
+        "destroy": "customers.delete_customergroup",
+    }
+
+    def get_queryset(self):
+        return CustomerGroup.objects.with_customer_count().newest_first()
+
+    def full(self, group_id: int) -> dict:
+        return GroupSerializer(self.get_queryset().get(pk=group_id)).data
+
+    @extend_schema(
+        request=GroupWriteSerializer, responses=GroupSerializer, summary="Create a group"
+    )
+    def create(self, request):
+        form = self.validated(GroupWriteSerializer)
+        group = services.group_create(**form.service_kwargs(), by=request.user)
+        return success("Customer Group Created Successfully", self.full(group.pk))
+
+    @extend_schema(
+        parameters=_list_parameters(limit_required=False),
+        responses=OpenApiResponse(_rows_or_count("Group")),
+        summary="Group list (newest first) or count",
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[_id_parameter("Group id.")],
+        responses=GroupSerializer,
+        summary="Group detail",
+    )
+    def retrieve(self, request, pk=None):
+        group = self.get_queryset().filter(pk=_path_id(self.kwargs)).first()
+        if group is None:
+            raise DomainError(INVALID_GROUP_ID)
+        return success("Successfully got Customer Group", GroupSerializer(group).data)
+
+    @extend_schema(
+        parameters=[_id_parameter("Group id.")],
+        request=GroupWriteSerializer,
+        responses=GroupSerializer,
+        summary="Update a group",
+    )
+    def update(self, request, pk=None):
+        form = self.validated(GroupWriteSerializer)
+        group = services.group_update(
+            group_id=_path_id(self.kwargs), **form.service_kwargs(), by=request.user
+        )
+        return success("Customer Group updated successfully.", self.full(group.pk))
+
+    @extend_schema(
+        parameters=[_id_parameter("Group id (a body `groupId` is accepted and ignored).")],
+        request=None,
+        responses={200: None},
+        summary="Delete a group",
+    )
+    def destroy(self, request, pk=None):
+        services.group_delete(group_id=_path_id(self.kwargs), by=request.user)
+        return success("Group Deleted Successfully.")
