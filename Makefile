@@ -24,6 +24,7 @@ test: $(VENV)/.installed lint
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -c bandit.yaml -r ecommerce_admin customers sales analytics -x '*/tests/*,*/migrations/*'
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
