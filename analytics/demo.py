@@ -61,6 +61,14 @@ USER_AGENTS = [
 ]
 
 
+UNPAID_STATUSES = (OrderProduct.Status.PENDING, OrderProduct.Status.CANCELLED)
+RECENT_STATUSES = (
+    OrderProduct.Status.PENDING,
+    OrderProduct.Status.SHIPPED,
+    OrderProduct.Status.DELIVERED,
+)
+
+
 @dataclass(frozen=True)
 class SalesVolumes:
     vendors: int = 40
@@ -143,8 +151,10 @@ def seed_sales(
     def product_before(moment: dt.datetime) -> Product | None:
         if not products:
             return None
-        existing = bisect.bisect_right(product_times, moment)
-        return products[rng.randrange(existing)] if existing else products[0]
+        # Exactly one draw per call, whatever the clock: the same seed makes the same choices
+        # even though "now" (and so which products already existed) moves between runs.
+        existing = max(bisect.bisect_right(product_times, moment), 1)
+        return products[int(rng.random() * existing)]
 
     orders = []
     for _ in range(volumes.orders):
@@ -163,23 +173,15 @@ def seed_sales(
     for order in orders:
         for _ in range(rng.choice((1, 1, 2, 2, 3, 4, 5))):
             product = product_before(order.created_at)
-            age = now - order.created_at
+            roll = rng.random()
             if not order.is_paid:
-                status = rng.choice((OrderProduct.Status.PENDING, OrderProduct.Status.CANCELLED))
-            elif age > dt.timedelta(days=10):
+                status = UNPAID_STATUSES[int(roll * len(UNPAID_STATUSES))]
+            elif now - order.created_at > dt.timedelta(days=10):
                 status = (
-                    OrderProduct.Status.DELIVERED
-                    if rng.random() < 0.93
-                    else OrderProduct.Status.CANCELLED
+                    OrderProduct.Status.DELIVERED if roll < 0.93 else OrderProduct.Status.CANCELLED
                 )
             else:
-                status = rng.choice(
-                    (
-                        OrderProduct.Status.PENDING,
-                        OrderProduct.Status.SHIPPED,
-                        OrderProduct.Status.DELIVERED,
-                    )
-                )
+                status = RECENT_STATUSES[int(roll * len(RECENT_STATUSES))]
             lines.append(
                 OrderProduct(
                     order=order,
