@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from customers.admin_views import dashboard_view
 from ecommerce_admin.api import views as api_views
 
 admin.site.site_header = "Customer Back Office"
@@ -25,6 +26,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("admin/dashboard/", admin.site.admin_view(dashboard_view), name="admin-dashboard"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
 ]

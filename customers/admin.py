@@ -1,0 +1,704 @@
+"""The back office's customer and group admin.
+
+Every write goes through `customers.services`, the same functions the API calls, so the admin
+refuses what the API refuses, with the same messages (shown as error messages). The customer list
+is built for a million rows: no full COUNT per page (see admin_paginator), searches the trigram
+indexes can serve, fixed created-date ranges instead of a date hierarchy.
+"""
+
+import datetime as dt
+import re
+import time
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+
+from analytics import selectors as analytics_selectors
+from ecommerce_admin.errors import DomainError
+
+from . import services
+from .admin_forms import (
+    COLOUR,
+    CustomerAddForm,
+    CustomerChangeForm,
+    CustomerGroupForm,
+    MoveToGroupForm,
+    SetPasswordForm,
+)
+from .admin_paginator import paginator_for
+from .models import Customer, CustomerGroup, ExportLog
+from .querysets import local_midnight
+from .resources import CustomerGroupResource, CustomerResource
+
+# Bulk actions take at most this many customers at once (the API's bulk cap, API.md §3.7).
+MAX_ACTION_ROWS = 10_000
+TOO_MANY_SELECTED = f"Select at most {MAX_ACTION_ROWS:,} customers for this action."
+# The admin's export (django-import-export) builds the file in memory: fine for thousands of rows,
+# not for a million. Bigger exports go through the API's streaming export.
+MAX_ADMIN_EXPORT_ROWS = 50_000
+PANEL_ROWS = 10
+
+
+def readable_text_colour(colour: str) -> str:
+    """Black or white, whichever reads better on `colour` (#RGB / #RRGGBB)."""
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    red, green, blue = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    return "#000" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "#fff"
+
+
+def group_badge(group: CustomerGroup | None):
+    if group is None:
+        return "—"
+    colour = group.color_code if COLOUR.match(group.color_code or "") else "#777777"
+    return format_html(
+        '<span class="group-badge" style="background-color: {}; color: {}">{}</span>',
+        colour,
+        readable_text_colour(colour),
+        group.name,
+    )
+
+
+# --- List filters --------------------------------------------------------------------------------
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    """Live customers by default; "Deleted" shows the soft-deleted ones (with a restore action)."""
+
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Live customers"), ("yes", "Deleted customers")]
+
+    def value(self):
+        return "yes" if super().value() == "yes" else "no"
+
+    def queryset(self, request, queryset):
+        return queryset.filter(is_deleted=self.value() == "yes")
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class CreatedFilter(admin.SimpleListFilter):
+    """Fixed ranges in TIME_ZONE: one indexed range scan, unlike the date hierarchy's aggregates."""
+
+    title = "created"
+    parameter_name = "created"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", "Today"),
+            ("7d", "Past 7 days"),
+            ("30d", "Past 30 days"),
+            ("year", "This year"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        starts = {
+            "today": today,
+            "7d": today - dt.timedelta(days=6),
+            "30d": today - dt.timedelta(days=29),
+            "year": today.replace(month=1, day=1),
+        }
+        start = starts.get(self.value())
+        if start is None:
+            return queryset
+        return queryset.filter(created_at__gte=local_midnight(start))
+
+
+# --- Helpers for actions -------------------------------------------------------------------------
+
+
+def _selected_ids(modeladmin, request, queryset: QuerySet) -> list[int] | None:
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_ACTION_ROWS + 1])
+    if len(ids) > MAX_ACTION_ROWS:
+        modeladmin.message_user(request, TOO_MANY_SELECTED, messages.ERROR)
+        return None
+    return ids
+
+
+def _run_service(modeladmin, request, call, success: str) -> bool:
+    try:
+        call()
+    except DomainError as error:
+        modeladmin.message_user(request, error.message, messages.ERROR)
+        return False
+    modeladmin.message_user(request, success, messages.SUCCESS)
+    return True
+
+
+@transaction.atomic
+def customers_restore(*, ids: list[int], by) -> int:
+    """Undo soft deletes, all or none: refused when a live customer took the email or number."""
+    deleted = list(
+        Customer.objects.filter(pk__in=ids, is_deleted=True).select_for_update().order_by("pk")
+    )
+    if len(deleted) != len(set(ids)):
+        raise DomainError(services.INVALID_CUSTOMER)
+    emails = [customer.email for customer in deleted]
+    if (
+        len(set(emails)) != len(emails)
+        or Customer.objects.alive().filter(email__in=emails).exists()
+    ):
+        raise DomainError(services.EMAIL_TAKEN_ON_ADD)
+    numbers = [customer.customer_no for customer in deleted if customer.customer_no]
+    if len(set(numbers)) != len(numbers) or (
+        numbers and Customer.objects.alive().filter(customer_no__in=numbers).exists()
+    ):
+        raise DomainError(services.CUSTOMER_NO_TAKEN)
+    return Customer.objects.filter(pk__in=ids).update(
+        is_deleted=False,
+        deleted_at=None,
+        updated_at=timezone.now(),
+        modified_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+@transaction.atomic
+def customers_move_to_group(*, ids: list[int], group_id: int, by) -> int:
+    """Move live customers to an existing group, all or none (the update rules of API.md §3.5)."""
+    if not CustomerGroup.objects.select_for_update().filter(pk=group_id).exists():
+        raise DomainError(services.INVALID_GROUP)
+    ids = list(dict.fromkeys(ids))
+    found = (
+        Customer.objects.alive().filter(pk__in=ids).select_for_update().order_by("pk").values("pk")
+    )
+    if len(found) != len(ids):
+        raise DomainError(services.INVALID_CUSTOMER)
+    return Customer.objects.filter(pk__in=ids).update(
+        customer_group_id=group_id,
+        updated_at=timezone.now(),
+        modified_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+# --- Customers -----------------------------------------------------------------------------------
+
+
+@admin.register(Customer)
+class CustomerAdmin(ImportExportModelAdmin):
+    resource_classes = [CustomerResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    form = CustomerChangeForm
+    add_form = CustomerAddForm
+    change_form_template = "admin/customers/customer/change_form.html"
+
+    list_display = [
+        "display_name",
+        "email",
+        "mobile_number",
+        "group",
+        "is_active",
+        "created_at",
+    ]
+    list_display_links = ["display_name", "email"]
+    list_filter = [DeletedFilter, "is_active", "customer_group", CreatedFilter, "newsletter"]
+    list_select_related = ["customer_group"]
+    # icontains on names and email: the pg_trgm GIN indexes on UPPER(col) answer these; mobile
+    # numbers by prefix and customer numbers exactly (plain b-tree lookups).
+    search_fields = ["first_name", "last_name", "email", "^mobile_number", "=customer_no"]
+    search_help_text = "Name or email (contains), mobile number (starts with), customer number."
+    sortable_by = ["display_name", "email", "is_active", "created_at"]
+    ordering = ["-created_at", "-id"]
+    list_per_page = 50
+    list_max_show_all = 200
+    show_full_result_count = False
+    # Facet counts are one COUNT per filter choice: not on a million rows.
+    show_facets = admin.ShowFacets.NEVER
+    paginator = paginator_for(Customer.objects.filter(is_deleted=False))
+    actions = [
+        "activate",
+        "deactivate",
+        "move_to_group",
+        "soft_delete",
+        "export_selected_xlsx",
+        "export_selected_csv",
+        "restore",
+    ]
+
+    add_fieldsets = [
+        (None, {"fields": ["first_name", "last_name", "email", "mobile_number"]}),
+        ("Group and status", {"fields": ["customer_group", "is_active", "newsletter"]}),
+        (
+            "Password",
+            {
+                "fields": ["password1", "password2", "mail_status"],
+                "description": "The welcome email (mail status) never contains the password.",
+            },
+        ),
+    ]
+    fieldsets = [
+        ("Identity", {"fields": ["first_name", "last_name", "email", "mobile_number"]}),
+        (
+            "Group and status",
+            {"fields": ["customer_group", "is_active", "newsletter", "mail_status"]},
+        ),
+        ("Account", {"fields": ["username", "password_status", "real_name", "customer_no"]}),
+        (
+            "Address",
+            {
+                "classes": ["collapse"],
+                "fields": ["address", "city", "pincode", "country_id", "zone_id", "local"],
+            },
+        ),
+        (
+            "History",
+            {
+                "fields": [
+                    ("created_at", "created_by"),
+                    ("updated_at", "modified_by"),
+                    ("last_login", "ip"),
+                    "locked_on",
+                    ("is_deleted", "deleted_at"),
+                ],
+            },
+        ),
+    ]
+    # Address fields are not part of the API's add/update body, so the admin shows them only.
+    readonly_fields = [
+        "username",
+        "password_status",
+        "address",
+        "city",
+        "pincode",
+        "country_id",
+        "zone_id",
+        "local",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "modified_by",
+        "last_login",
+        "ip",
+        "locked_on",
+        "is_deleted",
+        "deleted_at",
+    ]
+
+    class Media:
+        css = {"all": ["customers/admin/backoffice.css"]}
+
+    # --- list columns ---
+    @admin.display(description="Name", ordering="first_name")
+    def display_name(self, customer: Customer) -> str:
+        return customer.full_name
+
+    @admin.display(description="Group", ordering="customer_group__name")
+    def group(self, customer: Customer):
+        return group_badge(customer.customer_group)
+
+    @admin.display(description="Password")
+    def password_status(self, customer: Customer):
+        usable = bool(customer.password) and not customer.password.startswith("!")
+        state = "set" if usable else "not set"
+        if customer.pk is None or customer.is_deleted:
+            return state
+        url = reverse("admin:customers_customer_password", args=[customer.pk])
+        return format_html('{} — <a href="{}">Set password</a>', state, url)
+
+    # --- forms and saving (through the services) ---
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"staff_user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        pass  # the form saved through customer_create / customer_update
+
+    def get_queryset(self, request):
+        # Deleted customers stay reachable here (the "Deleted" filter, their read-only page).
+        return super().get_queryset(request).select_related("customer_group")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_deleted:
+            return False  # restore it first (action on the "Deleted customers" list)
+        return super().has_change_permission(request, obj)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("customers.export_customer")
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("customers.add_customer") and request.user.has_perm(
+            "customers.change_customer"
+        )
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {}
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if queryset.order_by()[MAX_ADMIN_EXPORT_ROWS : MAX_ADMIN_EXPORT_ROWS + 1].exists():
+            raise ValueError(
+                f"The admin exports at most {MAX_ADMIN_EXPORT_ROWS:,} customers at once: narrow "
+                "the list with filters, or use the API's streaming export for everything."
+            )
+        started = time.monotonic()
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        ExportLog.objects.create(
+            user=request.user,
+            kind=ExportLog.Kind.ALL,
+            source="admin",
+            filters=_filters_of(request),
+            row_count=queryset.count(),
+            format=file_format.get_title().lower(),
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+        return data
+
+    # --- deleting is a soft delete, through the service ---
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_deleted_objects(self, objs, request):
+        # A soft delete removes nothing else: orders, visits and views are kept.
+        return [str(obj) for obj in objs], {}, set(), []
+
+    def delete_model(self, request, obj):
+        services.customer_soft_delete(customer_id=obj.pk, by=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:customers_customer_change", args=[object_id])
+            )
+
+    # --- change page: password link and latest activity panels ---
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/password/",
+                self.admin_site.admin_view(self.set_password_view),
+                name="customers_customer_password",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id and str(object_id).isdigit():
+            extra_context["panels"] = self.activity_panels(request, int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def activity_panels(self, request, customer_id: int) -> list[dict]:
+        """The customer's 10 latest order lines, product views and visits (newest first)."""
+        user = request.user
+        panels = []
+        if user.has_perm("sales.view_orderproduct"):
+            rows = analytics_selectors.order_product_rows(customer_id=customer_id)[:PANEL_ROWS]
+            panels.append(
+                {
+                    "title": "Latest ordered products",
+                    "headers": ["Order", "Product", "Qty", "Price", "Date"],
+                    "rows": [
+                        [
+                            f"#{row['order_id']}",
+                            row["product_name"],
+                            row["quantity"],
+                            row["price"],
+                            row["ordered_at"],
+                        ]
+                        for row in rows
+                    ],
+                }
+            )
+        if user.has_perm("analytics.view_productviewlog"):
+            rows = analytics_selectors.product_view_rows(customer_id=customer_id)[:PANEL_ROWS]
+            panels.append(
+                {
+                    "title": "Latest product views",
+                    "headers": ["Product", "Date"],
+                    "rows": [
+                        [row["product_name"] or f"Product {row['product_id']}", row["created_at"]]
+                        for row in rows
+                    ],
+                }
+            )
+        if user.has_perm("analytics.view_customervisit"):
+            from analytics.models import CustomerVisit
+
+            visits = CustomerVisit.objects.filter(customer_id=customer_id).order_by(
+                "-created_at", "-id"
+            )[:PANEL_ROWS]
+            panels.append(
+                {
+                    "title": "Latest visits",
+                    "headers": ["Date", "IP address", "Browser"],
+                    "rows": [
+                        [visit.created_at, visit.ip_address or "", visit.user_agent[:60]]
+                        for visit in visits
+                    ],
+                }
+            )
+        return panels
+
+    def set_password_view(self, request, object_id: int):
+        customer = get_object_or_404(Customer.objects.alive(), pk=object_id)
+        if not self.has_change_permission(request, customer):
+            raise PermissionDenied
+        form = SetPasswordForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.customer_update(
+                    customer_id=customer.pk,
+                    group_id=customer.customer_group_id,
+                    first_name=customer.first_name,
+                    mobile_number=customer.mobile_number,
+                    is_active=customer.is_active,
+                    mail_status=customer.mail_status,
+                    password=form.cleaned_data["password1"],
+                    confirm_password=form.cleaned_data["password2"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                self.log_change(request, customer, "Changed password.")
+                self.message_user(request, "Password changed.", messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:customers_customer_change", args=[customer.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Set password: {customer.full_name}",
+            "form": form,
+            "customer": customer,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/customers/customer/set_password.html", context)
+
+    # --- actions ---
+    @admin.action(description="Activate selected customers", permissions=["change"])
+    def activate(self, request, queryset):
+        self._set_status(request, queryset, True)
+
+    @admin.action(description="Deactivate selected customers", permissions=["change"])
+    def deactivate(self, request, queryset):
+        self._set_status(request, queryset, False)
+
+    def _set_status(self, request, queryset, is_active: bool):
+        ids = _selected_ids(self, request, queryset)
+        if ids is None:
+            return
+        _run_service(
+            self,
+            request,
+            lambda: services.customers_bulk_set_status(
+                ids=ids, is_active=is_active, by=request.user
+            ),
+            f"{len(ids)} customer(s) {'activated' if is_active else 'deactivated'}.",
+        )
+
+    @admin.action(description="Move selected customers to a group…", permissions=["change"])
+    def move_to_group(self, request, queryset):
+        ids = _selected_ids(self, request, queryset)
+        if ids is None:
+            return None
+        form = MoveToGroupForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            group = form.cleaned_data["group"]
+            _run_service(
+                self,
+                request,
+                lambda: customers_move_to_group(ids=ids, group_id=group.pk, by=request.user),
+                f"{len(ids)} customer(s) moved to {group.name}.",
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Move customers to a group",
+            "form": form,
+            "customers": queryset.order_by("-created_at", "-id")[:20],
+            "count": len(ids),
+            "ids": ids,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/customers/customer/move_to_group.html", context)
+
+    @admin.action(description="Delete selected customers", permissions=["delete"])
+    def soft_delete(self, request, queryset):
+        ids = _selected_ids(self, request, queryset)
+        if ids is None:
+            return
+        _run_service(
+            self,
+            request,
+            lambda: services.customers_bulk_soft_delete(ids=ids, by=request.user),
+            f"{len(ids)} customer(s) deleted.",
+        )
+
+    @admin.action(description="Restore selected deleted customers", permissions=["change"])
+    def restore(self, request, queryset):
+        ids = _selected_ids(self, request, queryset)
+        if ids is None:
+            return
+        _run_service(
+            self,
+            request,
+            lambda: customers_restore(ids=ids, by=request.user),
+            f"{len(ids)} customer(s) restored.",
+        )
+
+    @admin.action(description="Export selected customers (Excel)", permissions=["export"])
+    def export_selected_xlsx(self, request, queryset):
+        return self._export_selected(request, queryset, "xlsx")
+
+    @admin.action(description="Export selected customers (CSV)", permissions=["export"])
+    def export_selected_csv(self, request, queryset):
+        return self._export_selected(request, queryset, "csv")
+
+    def _export_selected(self, request, queryset, file_format: str):
+        from .admin_exports import export_selection_response
+
+        ids = _selected_ids(self, request, queryset)
+        if ids is None:
+            return None
+        return export_selection_response(request=request, ids=ids, file_format=file_format)
+
+
+def _filters_of(request) -> dict:
+    return {
+        key: value
+        for key, value in request.GET.items()
+        if re.match(r"^[a-z_]+(__[a-z]+)?$", key) and len(value) <= 255
+    }
+
+
+# --- Groups --------------------------------------------------------------------------------------
+
+
+@admin.register(CustomerGroup)
+class CustomerGroupAdmin(ImportExportModelAdmin):
+    resource_classes = [CustomerGroupResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    form = CustomerGroupForm
+    list_display = [
+        "swatch_name",
+        "description",
+        "customer_count",
+        "is_active",
+        "is_default",
+        "created_at",
+    ]
+    list_display_links = ["swatch_name"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    ordering = ["name"]
+    list_per_page = 50
+    fields = ["name", "description", "color_code", "is_active"]
+    actions = ["delete_groups"]
+
+    class Media:
+        css = {"all": ["customers/admin/backoffice.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_customer_count()
+
+    @admin.display(description="Name", ordering="name")
+    def swatch_name(self, group: CustomerGroup):
+        colour = group.color_code if COLOUR.match(group.color_code or "") else "#777777"
+        return format_html(
+            '<span class="colour-swatch" style="background-color: {}" title="{}"></span>{}',
+            colour,
+            group.color_code,
+            group.name,
+        )
+
+    @admin.display(description="Customers", ordering="customer_count")
+    def customer_count(self, group: CustomerGroup) -> int:
+        return group.customer_count
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"staff_user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        pass  # the form saved through group_create / group_update
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("customers.view_customergroup")
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("customers.add_customergroup") and request.user.has_perm(
+            "customers.change_customergroup"
+        )
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {}
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_deleted_objects(self, objs, request):
+        # Only empty groups can go; their soft-deleted customers just lose the group.
+        return [str(obj) for obj in objs], {}, set(), []
+
+    def delete_model(self, request, obj):
+        services.group_delete(group_id=obj.pk, by=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        group = CustomerGroup.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if group is not None and group.is_default:
+            self.message_user(request, services.DEFAULT_GROUP_PROTECTED, messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:customers_customergroup_change", args=[group.pk])
+            )
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:customers_customergroup_change", args=[object_id])
+            )
+
+    @admin.action(description="Delete selected groups", permissions=["delete"])
+    def delete_groups(self, request, queryset):
+        groups = list(queryset.order_by("pk"))
+
+        def delete_all():
+            with transaction.atomic():
+                for group in groups:
+                    services.group_delete(group_id=group.pk, by=request.user)
+
+        _run_service(self, request, delete_all, f"{len(groups)} group(s) deleted.")

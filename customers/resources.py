@@ -1,0 +1,263 @@
+"""django-import-export resources for the admin's import (CSV/XLSX with a preview) and export.
+
+Imports follow the API's rules because they go through the same services: the email is trimmed
+and lower-cased and identifies the customer among the non-deleted ones, the group must exist, a
+duplicate group name is refused case-insensitively, each refusal carries the contract's message.
+A password is never imported: new customers get an unusable password (a "set password" in the
+admin or the shop's reset flow gives them one).
+
+Exports escape spreadsheet formulas in every text cell (django-import-export's own setting only
+strips a leading `=`).
+"""
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from ecommerce_admin.errors import DomainError
+
+from . import services
+from .admin_forms import COLOUR, FIELD_OF_MESSAGE, clean_mobile_number
+from .exports import sanitise_cell, unsanitise_cell
+from .models import Customer, CustomerGroup
+
+MAX_IMPORT_ROWS = 10_000
+TOO_MANY_ROWS = f"A file may hold at most {MAX_IMPORT_ROWS:,} rows; split it and import the parts."
+
+
+class EmailWidget(widgets.CharWidget):
+    """Emails are stored trimmed and lower-cased, so the import finds them the way the API does."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        return (value or "").strip().lower()
+
+
+class MobileWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return clean_mobile_number(super().clean(value, row, **kwargs))
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
+
+
+class TextWidget(widgets.CharWidget):
+    """Trimmed text; a `'` our exports put before a formula-like value is taken off again."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        return unsanitise_cell((value or "").strip())
+
+
+class GroupWidget(widgets.ForeignKeyWidget):
+    """A group by name, case-insensitively (names are unique that way); unknown → the API's 400."""
+
+    def __init__(self):
+        super().__init__(CustomerGroup, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        name = (str(value) if value is not None else "").strip()
+        if not name:
+            raise ValueError(services.INVALID_GROUP)
+        group = CustomerGroup.objects.filter(name__iexact=name).first()
+        if group is None:
+            raise ValueError(services.INVALID_GROUP)
+        return group
+
+
+class FlagWidget(widgets.BooleanWidget):
+    """0/1 (and true/false); empty keeps the default."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip().lower()
+        if value in ("", None):
+            return None
+        if value in ("1", 1, True, "true", "yes"):
+            return True
+        if value in ("0", 0, False, "false", "no"):
+            return False
+        raise ValueError("Use 0 or 1.")
+
+
+class ServiceResource(resources.ModelResource):
+    """Rows are written through the services; their refusals become row validation errors."""
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def before_import(self, dataset, **kwargs):
+        if len(dataset) > MAX_IMPORT_ROWS:
+            raise ValidationError(TOO_MANY_ROWS)
+        self.user = kwargs.get("user") or self.user
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not kwargs.get("using_transactions") and kwargs.get("dry_run"):
+            return  # no transaction to roll back: do not write during a preview
+        try:
+            saved = self.save_through_service(instance, is_create)
+        except DomainError as error:
+            field = FIELD_OF_MESSAGE.get(error.message)
+            raise ValidationError({field: error.message} if field else error.message) from None
+        instance.pk = saved.pk
+
+    def save_through_service(self, instance, is_create):
+        raise NotImplementedError
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        return [
+            sanitise_cell(value)
+            for value in super().export_resource(instance, selected_fields, **kwargs)
+        ]
+
+
+class CustomerResource(ServiceResource):
+    id = fields.Field(attribute="id", column_name="id", readonly=True)
+    first_name = fields.Field(attribute="first_name", column_name="first_name", widget=TextWidget())
+    last_name = fields.Field(attribute="last_name", column_name="last_name", widget=TextWidget())
+    email = fields.Field(attribute="email", column_name="email", widget=EmailWidget())
+    mobile_number = fields.Field(
+        attribute="mobile_number", column_name="mobile_number", widget=MobileWidget()
+    )
+    customer_group = fields.Field(
+        attribute="customer_group", column_name="customer_group", widget=GroupWidget()
+    )
+    is_active = fields.Field(attribute="is_active", column_name="is_active", widget=FlagWidget())
+    newsletter = fields.Field(attribute="newsletter", column_name="newsletter", widget=FlagWidget())
+    created_at = fields.Field(
+        attribute="created_at",
+        column_name="created_at",
+        readonly=True,
+        widget=widgets.DateTimeWidget(),
+    )
+
+    class Meta:
+        model = Customer
+        fields = (
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "mobile_number",
+            "customer_group",
+            "is_active",
+            "newsletter",
+            "created_at",
+        )
+        export_order = fields
+        import_id_fields = ("email",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = False
+
+    def get_queryset(self):
+        # The import matches (and the export lists) non-deleted customers only.
+        return Customer.objects.alive().select_related("customer_group")
+
+    def get_export_queryset(self, request=None):
+        return self.get_queryset()
+
+    def dehydrate_customer_group(self, customer):
+        return customer.customer_group.name if customer.customer_group_id else ""
+
+    def dehydrate_is_active(self, customer):
+        return int(customer.is_active)
+
+    def dehydrate_newsletter(self, customer):
+        return int(customer.newsletter)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if not instance.first_name and "first_name" not in errors:
+            errors["first_name"] = ["This field is required."]
+        if not instance.email and "email" not in errors:
+            errors["email"] = ["This field is required."]
+        if errors:
+            raise ValidationError(errors)
+
+    def save_through_service(self, instance, is_create):
+        common = {
+            "group_id": instance.customer_group_id,
+            "first_name": instance.first_name,
+            "last_name": instance.last_name or None,
+            "mobile_number": instance.mobile_number,
+            "is_active": True if instance.is_active is None else instance.is_active,
+            "by": self.user,
+        }
+        if is_create:
+            # No password column is ever read: make_password(None) makes it unusable.
+            return services.customer_create(
+                email=instance.email,
+                password=None,
+                confirm_password=None,
+                newsletter=bool(instance.newsletter),
+                **common,
+            )
+        return services.customer_update(
+            customer_id=instance.pk,
+            mail_status=instance.mail_status,
+            newsletter=bool(instance.newsletter),
+            **common,
+        )
+
+
+class GroupNameWidget(TextWidget):
+    pass
+
+
+class CustomerGroupResource(ServiceResource):
+    id = fields.Field(attribute="id", column_name="id", readonly=True)
+    name = fields.Field(attribute="name", column_name="name", widget=GroupNameWidget())
+    description = fields.Field(
+        attribute="description", column_name="description", widget=TextWidget()
+    )
+    color_code = fields.Field(attribute="color_code", column_name="color_code", widget=TextWidget())
+    is_active = fields.Field(attribute="is_active", column_name="is_active", widget=FlagWidget())
+
+    class Meta:
+        model = CustomerGroup
+        fields = ("id", "name", "description", "color_code", "is_active")
+        export_order = fields
+        import_id_fields = ("name",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = False
+
+    def get_instance(self, instance_loader, row):
+        # Names are unique case-insensitively: "VIP" updates the group called "vip".
+        name = self.fields["name"].clean(row)
+        return CustomerGroup.objects.filter(name__iexact=name).first() if name else None
+
+    def dehydrate_is_active(self, group):
+        return int(group.is_active)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if not instance.name and "name" not in errors:
+            errors["name"] = ["This field is required."]
+        elif len(instance.name or "") > 30 and "name" not in errors:
+            errors["name"] = ["At most 30 characters."]
+        if not COLOUR.match(instance.color_code or "") and "color_code" not in errors:
+            errors["color_code"] = ["Enter a colour as #RGB or #RRGGBB."]
+        if errors:
+            raise ValidationError(errors)
+
+    def save_through_service(self, instance, is_create):
+        values = {
+            "name": instance.name,
+            "color_code": instance.color_code,
+            "is_active": True if instance.is_active is None else instance.is_active,
+            "description": instance.description or "",
+            "by": self.user,
+        }
+        if is_create:
+            return services.group_create(**values)
+        return services.group_update(group_id=instance.pk, **values)
