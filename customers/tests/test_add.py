@@ -351,3 +351,23 @@ def test_wrong_method_on_the_collection_is_405(api, method):
         "status": 0,
         "message": f'Method "{method.upper()}" not allowed.',
     }
+
+
+def test_losing_the_race_on_the_unique_index_is_the_same_400(api, group, monkeypatch):
+    # The pre-check sees no duplicate (as when another request inserts in between); the partial
+    # unique index on email then decides, and the loser still gets the contract's 400.
+    from customers import services
+
+    CustomerFactory(email="grace@example.com")
+    checks = iter([False])
+    real = services._email_taken
+    monkeypatch.setattr(
+        services, "_email_taken", lambda email, **kw: next(checks, None) or real(email, **kw)
+    )
+    before = db_state()
+
+    response = api.post(URL, body(group), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "A Customer is already registered with this email Id."
+    assert db_state() == before
