@@ -198,6 +198,7 @@ def customers_move_to_group(*, ids: list[int], group_id: int, by) -> int:
 @admin.register(Customer)
 class CustomerAdmin(ImportExportModelAdmin):
     resource_classes = [CustomerResource]
+    import_template_name = "admin/customers/import.html"
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     form = CustomerChangeForm
@@ -605,6 +606,7 @@ def _filters_of(request) -> dict:
 @admin.register(CustomerGroup)
 class CustomerGroupAdmin(ImportExportModelAdmin):
     resource_classes = [CustomerGroupResource]
+    import_template_name = "admin/customers/import.html"
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     form = CustomerGroupForm

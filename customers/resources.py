@@ -29,13 +29,14 @@ class EmailWidget(widgets.CharWidget):
 
     def clean(self, value, row=None, **kwargs):
         value = super().clean(value, row, **kwargs)
-        return (value or "").strip().lower()
+        return unsanitise_cell((value or "").strip()).lower()
 
 
 class MobileWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         try:
-            return clean_mobile_number(super().clean(value, row, **kwargs))
+            value = unsanitise_cell((super().clean(value, row, **kwargs) or "").strip())
+            return clean_mobile_number(value)
         except ValidationError as error:
             raise ValueError(error.messages[0]) from None
 
