@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format migrate serve-prod clean
+.PHONY: run test lint fuzz format migrate serve-prod clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -q -c bandit.yaml -r ecommerce_admin customers sales analytics -x '*/tests/*,*/migrations/*'
+
+# Longer schema-driven fuzzing of every API operation (make test runs the same with 15 examples).
+fuzz: $(VENV)/.installed
+	SCHEMA_FUZZ_EXAMPLES=$${SCHEMA_FUZZ_EXAMPLES:-200} $(PY) -m pytest -p no:logging ecommerce_admin/tests/test_schema_fuzz.py
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -7,6 +7,7 @@ wraps it in `{status, message, data}`, turns DRF's default 204 for DELETE into t
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
 
 JSON = "application/json"
 
@@ -65,7 +66,25 @@ class StaffJWTScheme(SimpleJWTScheme):
     target_class = "ecommerce_admin.api.auth.StaffJWTAuthentication"
 
 
+RAW_SCHEMA_KEYS = {"type", "oneOf", "anyOf", "allOf", "$ref", "properties"}
+
+
 class EnvelopeAutoSchema(AutoSchema):
+    _raw_data_schema = False
+
+    def _get_response_for_code(self, serializer, status_code, *args, **kwargs):
+        # A raw schema given by the view (e.g. `oneOf` rows-or-count for the `count` switch)
+        # already describes all of `data`; spectacular would wrap it in an array on `list`.
+        raw = serializer.response if isinstance(serializer, OpenApiResponse) else serializer
+        self._raw_data_schema = isinstance(raw, dict) and bool(RAW_SCHEMA_KEYS & set(raw))
+        try:
+            return super()._get_response_for_code(serializer, status_code, *args, **kwargs)
+        finally:
+            self._raw_data_schema = False
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False if self._raw_data_schema else super()._is_list_view(serializer)
+
     #: Set on a view to leave its responses untouched (file downloads, the health check).
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
