@@ -129,6 +129,7 @@ def _pg_rows(queryset) -> Iterator[tuple]:
             if not chunk:
                 return
             yield from chunk
+            del chunk  # not kept alive while the next one is fetched
 
 
 def queryset_rows(queryset) -> Iterator[tuple]:
