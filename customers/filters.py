@@ -12,6 +12,7 @@ import re
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 
 from .ids import MAX_ID
 from .models import Customer, CustomerGroup
@@ -79,14 +80,17 @@ def _bounds(first: datetime.date, last: datetime.date):
     return start, end
 
 
+@extend_schema_field({"type": "string", "pattern": "^[01]?$"})
 class FlagFilter(django_filters.Filter):
     field_class = FlagField
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]*$"})
 class IdFilter(django_filters.Filter):
     field_class = IdField
 
 
+@extend_schema_field({"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}(-[0-9]{2})?)?$"})
 class DayOrMonthFilter(django_filters.Filter):
     field_class = DayOrMonthField
 

@@ -27,7 +27,7 @@ _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
 # --- Input fields ------------------------------------------------------------------------------
-@extend_schema_field({"type": "integer", "enum": [0, 1]})
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 1})
 class FlagField(serializers.Field):
     """A 0/1 flag: `0`/`1`, `"0"`/`"1"` or JSON `true`/`false` → bool."""
 
