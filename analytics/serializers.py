@@ -214,47 +214,36 @@ def parse_events(body: Any, serializer_class: type[EventSerializer]) -> tuple[li
     """Validate one event or a JSON array of up to 1000; return (events, is_bulk).
 
     Errors name the request's own fields, prefixed with the item index for arrays
-    (`[3].customerId`).
+    (`[3].customerId`). An array is validated by one list serializer (one set of fields for
+    every item: per-item serializers cost ~0.4 ms each).
     """
-    if isinstance(body, list):
-        if not body:
-            raise serializers.ValidationError(
-                {"non_field_errors": ["At least one event is required."]}
-            )
-        if len(body) > MAX_EVENTS:
-            raise serializers.ValidationError(
-                {"non_field_errors": [f"At most {MAX_EVENTS} events are allowed per request."]}
-            )
-        items, bulk = body, True
-    elif hasattr(body, "keys"):
-        items, bulk = [body], False
-    else:
+    if hasattr(body, "keys"):
+        form = serializer_class(data=body)
+        form.is_valid(raise_exception=True)
+        return [form.to_event(form.validated_data)], False
+    if not isinstance(body, list):
         raise serializers.ValidationError(
             {"non_field_errors": ["Expected an event object or an array of event objects."]}
         )
+    if not body:
+        raise serializers.ValidationError({"non_field_errors": ["At least one event is required."]})
+    if len(body) > MAX_EVENTS:
+        raise serializers.ValidationError(
+            {"non_field_errors": [f"At most {MAX_EVENTS} events are allowed per request."]}
+        )
 
-    events: list[dict] = []
-    errors: dict[str, list[str]] = {}
-    for index, item in enumerate(items):
-        prefix = f"[{index}]" if bulk else ""
-        if not hasattr(item, "keys"):
-            errors[prefix or "non_field_errors"] = ["Expected an event object."]
-            continue
-        form = serializer_class(data=item)
-        if not form.is_valid():
-            for field, messages in form.errors.items():
-                if not prefix:
-                    key = field
-                elif field == "non_field_errors":
-                    key = prefix
-                else:
-                    key = f"{prefix}.{field}"
+    form = serializer_class(data=body, many=True)
+    if not form.is_valid():
+        errors: dict[str, list[str]] = {}
+        item_errors = form.errors  # {index: errors} in DRF 3.18, a list before
+        pairs = item_errors.items() if isinstance(item_errors, dict) else enumerate(item_errors)
+        for index, fields in sorted(pairs):
+            for field, messages in fields.items():
+                key = f"[{index}]" if field == "non_field_errors" else f"[{index}].{field}"
                 errors[key] = [str(message) for message in messages]
-            continue
-        events.append(form.to_event(form.validated_data))
-    if errors:
         raise serializers.ValidationError(errors)
-    return events, bulk
+    child = form.child
+    return [child.to_event(item) for item in form.validated_data], True
 
 
 class EventRecordedSerializer(serializers.Serializer):
