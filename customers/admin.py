@@ -6,7 +6,6 @@ is built for a million rows: no full COUNT per page (see admin_paginator), searc
 indexes can serve, fixed created-date ranges instead of a date hierarchy.
 """
 
-import datetime as dt
 import re
 import time
 
@@ -28,6 +27,8 @@ from analytics import selectors as analytics_selectors
 from ecommerce_admin.errors import DomainError
 
 from . import services
+from .admin_base import MAX_PK, BoundedIdMixin
+from .admin_filters import CreatedFilter
 from .admin_forms import (
     COLOUR,
     CustomerAddForm,
@@ -38,7 +39,6 @@ from .admin_forms import (
 )
 from .admin_paginator import paginator_for
 from .models import Customer, CustomerGroup, ExportLog
-from .querysets import local_midnight
 from .resources import CustomerGroupResource, CustomerResource
 
 # Bulk actions take at most this many customers at once (the API's bulk cap, API.md §3.7).
@@ -96,34 +96,6 @@ class DeletedFilter(admin.SimpleListFilter):
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
                 "display": title,
             }
-
-
-class CreatedFilter(admin.SimpleListFilter):
-    """Fixed ranges in TIME_ZONE: one indexed range scan, unlike the date hierarchy's aggregates."""
-
-    title = "created"
-    parameter_name = "created"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("today", "Today"),
-            ("7d", "Past 7 days"),
-            ("30d", "Past 30 days"),
-            ("year", "This year"),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        starts = {
-            "today": today,
-            "7d": today - dt.timedelta(days=6),
-            "30d": today - dt.timedelta(days=29),
-            "year": today.replace(month=1, day=1),
-        }
-        start = starts.get(self.value())
-        if start is None:
-            return queryset
-        return queryset.filter(created_at__gte=local_midnight(start))
 
 
 # --- Helpers for actions -------------------------------------------------------------------------
@@ -196,7 +168,7 @@ def customers_move_to_group(*, ids: list[int], group_id: int, by) -> int:
 
 
 @admin.register(Customer)
-class CustomerAdmin(ImportExportModelAdmin):
+class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
     resource_classes = [CustomerResource]
     import_template_name = "admin/customers/import.html"
     import_formats = [CSV, XLSX]
@@ -411,7 +383,7 @@ class CustomerAdmin(ImportExportModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        if object_id and str(object_id).isdigit():
+        if object_id and str(object_id).isdigit() and int(object_id) <= MAX_PK:
             extra_context["panels"] = self.activity_panels(request, int(object_id))
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -604,7 +576,7 @@ def _filters_of(request) -> dict:
 
 
 @admin.register(CustomerGroup)
-class CustomerGroupAdmin(ImportExportModelAdmin):
+class CustomerGroupAdmin(BoundedIdMixin, ImportExportModelAdmin):
     resource_classes = [CustomerGroupResource]
     import_template_name = "admin/customers/import.html"
     import_formats = [CSV, XLSX]
@@ -704,3 +676,32 @@ class CustomerGroupAdmin(ImportExportModelAdmin):
                     services.group_delete(group_id=group.pk, by=request.user)
 
         _run_service(self, request, delete_all, f"{len(groups)} group(s) deleted.")
+
+
+# --- Export log -----------------------------------------------------------------------------------
+
+try:  # the exports module's own admin class, when it provides one
+    from .export_admin import ExportLogAdmin
+except ImportError:
+
+    class ExportLogAdmin(admin.ModelAdmin):
+        """Who exported what, when (API.md §3.11); written by the exports, never edited here."""
+
+        list_display = ["created_at", "user", "kind", "source", "format", "row_count"]
+        list_select_related = ["user"]
+        list_filter = ["kind", "source", "format", CreatedFilter]
+        list_per_page = 50
+        show_full_result_count = False
+        show_facets = admin.ShowFacets.NEVER
+
+        def has_add_permission(self, request):
+            return False
+
+        def has_change_permission(self, request, obj=None):
+            return False
+
+        def has_delete_permission(self, request, obj=None):
+            return False
+
+
+admin.site.register(ExportLog, type("ExportLogAdmin", (BoundedIdMixin, ExportLogAdmin), {}))
