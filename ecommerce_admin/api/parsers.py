@@ -1,9 +1,9 @@
 """Request body parsing: strict JSON with a nesting limit.
 
 DRF's JSONParser uses the standard library, which answers `[[[[...` nested a few thousand deep
-with a RecursionError (a 500) and accepts lone UTF-16 surrogates (`"\\ud800"`) that PostgreSQL
-then refuses to encode (another 500). orjson rejects both, and NaN/Infinity, as a parse error:
-the client gets the 400 envelope.
+with a RecursionError (a 500). orjson caps nesting at 1024 and also rejects NaN/Infinity and lone
+UTF-16 surrogates (`"\\ud800"`, which DRF's CharField refuses but a custom field would pass on
+to PostgreSQL, which cannot encode them) as a parse error: the client gets the 400 envelope.
 """
 
 import orjson
