@@ -86,7 +86,7 @@ class AnalyticsListView(ContractAPIView):
 
 
 class OrderProductListView(AnalyticsListView):
-    required_permissions = {"get": "sales.view_orderproduct"}
+    required_permissions = {"get": "sales.view_orderproduct", "head": "sales.view_orderproduct"}
     list_message = "Successfully got order product list"
     count_message = "Successfully got the count of order product count"
 
@@ -114,7 +114,10 @@ class OrderProductListView(AnalyticsListView):
 
 
 class ProductViewLogListView(AnalyticsListView):
-    required_permissions = {"get": "analytics.view_productviewlog"}
+    required_permissions = {
+        "get": "analytics.view_productviewlog",
+        "head": "analytics.view_productviewlog",
+    }
     list_message = "Successfully got product view log list"
     count_message = "Successfully got the count of product view log list"
 
@@ -141,7 +144,7 @@ class ProductViewLogListView(AnalyticsListView):
 
 
 class VendorGraphView(ContractAPIView):
-    required_permissions = {"get": "sales.view_vendor"}
+    required_permissions = {"get": "sales.view_vendor", "head": "sales.view_vendor"}
 
     @extend_schema(
         summary="A vendor's product and sales figures for a period",
@@ -184,7 +187,10 @@ class VendorGraphView(ContractAPIView):
 
 
 class CustomerVisitListView(ContractAPIView):
-    required_permissions = {"get": "analytics.view_customervisit"}
+    required_permissions = {
+        "get": "analytics.view_customervisit",
+        "head": "analytics.view_customervisit",
+    }
 
     @extend_schema(
         summary="Storefront visits per day of a month (zero-filled)",

@@ -102,6 +102,12 @@ def test_count(api, django_assert_max_num_queries):
     assert mine["data"] == 3
 
 
+def test_head_is_served_with_the_get_permission(staff_factory):
+    _, allowed = staff_factory("seller", "sales.view_orderproduct")
+
+    assert allowed.head(URL, {"limit": 1}).status_code == 200
+
+
 def test_admin_customer_alias_and_trailing_slash(api):
     OrderProductFactory()
 
@@ -122,6 +128,7 @@ def test_admin_customer_alias_and_trailing_slash(api):
         ({"limit": "10", "customerId": "abc"}, "customerId"),
         ({"limit": "10", "customerId": "-3"}, "customerId"),
         ({"limit": "10", "customerId": ""}, "customerId"),
+        ({"limit": "10", "customerId": "99999999999999999999"}, "customerId"),
         ({"count": "yes"}, "count"),
     ],
 )

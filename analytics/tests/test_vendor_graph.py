@@ -73,8 +73,11 @@ def test_vendor_zero_is_empty_data(api):
     }
 
 
-def test_unknown_vendor_is_400(api):
-    response = api.get("/api/admin-customer/vendor-graph-list", {"vendorId": 987654, "duration": 3})
+@pytest.mark.parametrize("vendor_id", ["987654", str(2**63 - 1)])
+def test_unknown_vendor_is_400(api, vendor_id):
+    response = api.get(
+        "/api/admin-customer/vendor-graph-list", {"vendorId": vendor_id, "duration": 3}
+    )
 
     assert response.status_code == 400
     assert response.json() == {"status": 0, "message": "Invalid Vendor."}
@@ -91,6 +94,8 @@ def test_unknown_vendor_is_400(api):
         ({"vendorId": "1", "duration": "5"}, "duration"),
         ({"vendorId": "1", "duration": ""}, "duration"),
         ({"vendorId": "0", "duration": "9"}, "duration"),
+        ({"vendorId": str(2**63), "duration": "1"}, "vendorId"),
+        ({"vendorId": "1", "duration": "01x"}, "duration"),
     ],
 )
 def test_invalid_parameters_are_422(api, params, field):
