@@ -94,6 +94,23 @@ def test_bulk_product_views(api):
     }
 
 
+def test_bulk_product_views_check_ids_in_one_query_each(api):
+    customers = CustomerFactory.create_batch(4)
+    products = ProductFactory.create_batch(5)
+    events = [
+        {"customerId": customers[i % 4].id, "productId": products[i % 5].id} for i in range(500)
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(VIEWS, events, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["data"] == {"created": 500}
+    selects = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert len([sql for sql in selects if "customers_customer" in sql]) == 1
+    assert len([sql for sql in selects if "sales_product" in sql]) == 1
+
+
 def test_one_product_view(api):
     customer, product = CustomerFactory(), ProductFactory()
 
