@@ -1,0 +1,483 @@
+"""Bulk customer import from CSV or XLSX (`manage.py import_customers`).
+
+Columns are the export's (`Customer Id`, `Customer Name`, `User Name`, `Email Id`,
+`Mobile Number`, `Date Of Registration`) plus optional `Group` (a group id or name), `Status`
+(0/1), `First Name` and `Last Name`; header names are matched case-insensitively. `Customer Id`
+and `User Name` are informational (the username is always the email).
+
+Rules are the API's (API.md §3.1), through the same DRF fields the serializers use: email format
+and length (stored trimmed, lower-cased), mobile normalisation (6-15 digits, optional `+`), name
+lengths, group must exist, status 0/1. The export's formula escape (a leading `'`) is undone.
+
+Customers are matched by email among non-deleted customers: a match is updated (only the columns
+present in the file), anything else is created with an unusable password (never a plaintext one).
+
+Every row is validated before anything is written (`validate`); `apply` then writes all rows in
+one transaction with bulk_create/bulk_update. The file is read twice rather than held in memory.
+"""
+
+import csv
+import datetime
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import serializers
+
+from .exports import unsanitise_cell
+from .models import Customer, CustomerGroup
+from .serializers import FlagField, MobileNumberField
+
+BATCH_SIZE = 2_000
+#: A file with more data rows than this is refused before anything is validated.
+MAX_ROWS = 2_000_000
+FIRST_NAME_MAX, LAST_NAME_MAX = 32, 96
+
+COLUMNS = {
+    "customer id": "id",
+    "customer name": "name",
+    "first name": "first_name",
+    "last name": "last_name",
+    "user name": "username",
+    "email id": "email",
+    "email": "email",
+    "mobile number": "mobile",
+    "mobile": "mobile",
+    "date of registration": "created_at",
+    "group": "group",
+    "customer group": "group",
+    "status": "status",
+}
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a customer table (format, header, size)."""
+
+
+@dataclass
+class Report:
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (row label, message)
+    invalid_rows: set[int] = field(default_factory=set)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return len(self.invalid_rows)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RawRow:
+    number: int  # the row's position in the whole file (a stable key across both passes)
+    label: str  # "row 7" or "row 7 of sheet 'Bulk Customer Export (2)'"
+    values: dict[str, Any]
+
+
+def detect_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".xlsx"}:
+        return suffix[1:]
+    raise ImportFileError(f"{path.name}: expected a .csv or .xlsx file.")
+
+
+def _header(cells: list[Any]) -> list[str | None]:
+    names: list[str | None] = []
+    seen: set[str] = set()
+    for cell in cells:
+        text = "" if cell is None else str(cell).strip().lower()
+        if text == "":
+            names.append(None)
+            continue
+        if text not in COLUMNS:
+            raise ImportFileError(f"Unknown column {str(cell).strip()!r}.")
+        name = COLUMNS[text]
+        if name in seen:
+            raise ImportFileError(f"Column {str(cell).strip()!r} appears twice.")
+        seen.add(name)
+        names.append(name)
+    if "email" not in seen:
+        raise ImportFileError("The file has no 'Email Id' column.")
+    return names
+
+
+def _row(names: list[str | None], cells) -> dict[str, Any] | None:
+    values = {}
+    for name, cell in zip(names, cells, strict=False):
+        if name is not None and cell is not None and cell != "":
+            values[name] = cell
+    return values or None
+
+
+def _csv_rows(path: Path) -> Iterator[RawRow]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise ImportFileError("The file is empty.")
+            names = _header(header)
+            for number, cells in enumerate(reader, start=2):
+                values = _row(names, cells)
+                if values is not None:
+                    yield RawRow(number, f"row {number}", values)
+        except UnicodeDecodeError:
+            raise ImportFileError("The file is not UTF-8 text.") from None
+        except csv.Error as exc:
+            raise ImportFileError(f"Malformed CSV: {exc}.") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[RawRow]:
+    # openpyxl parses through defusedxml (installed), which refuses entity expansion bombs.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise _xlsx_error(path, exc) from None
+    try:
+        offset = 0
+        many = len(book.worksheets) > 1
+        for sheet in book.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            header = next(rows, None)
+            if header is None:
+                continue
+            names = _header(list(header))
+            last = 1
+            for last, cells in enumerate(rows, start=2):
+                values = _row(names, cells)
+                if values is not None:
+                    label = f"row {last}" + (f" of sheet {sheet.title!r}" if many else "")
+                    yield RawRow(offset + last, label, values)
+            offset += last
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+        raise _xlsx_error(path, exc) from None
+    finally:
+        book.close()
+
+
+def _xlsx_error(path: Path, exc: BaseException) -> ImportFileError:
+    # openpyxl wraps parser errors in a ValueError; defusedxml's refusal is then its cause.
+    for error in (exc, exc.__cause__):
+        if isinstance(error, DefusedXmlException):
+            return ImportFileError(f"{path.name} was refused: unsafe XML ({error}).")
+    return ImportFileError(f"{path.name} is not a readable xlsx workbook.")
+
+
+def read_rows(path: Path) -> Iterator[RawRow]:
+    reader = _csv_rows if detect_format(path) == "csv" else _xlsx_rows
+    for count, row in enumerate(reader(path), start=1):
+        if count > MAX_ROWS:
+            raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows.")
+        yield row
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Parsed:
+    number: int
+    label: str
+    email: str
+    first_name: str | None = None  # None: not in the file
+    last_name: str | None = None
+    full_name: str | None = None
+    mobile: str | None = None
+    group_id: int | None = None
+    is_active: bool | None = None
+    created_at: datetime.datetime | None = None
+
+
+_email = serializers.EmailField(max_length=96)
+_mobile = MobileNumberField()
+_flag = FlagField()
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unsanitise_cell(str(value)).strip()
+
+
+def _messages(exc: serializers.ValidationError) -> str:
+    detail = exc.detail
+    return " ".join(str(m) for m in detail) if isinstance(detail, list) else str(detail)
+
+
+class GroupLookup:
+    def __init__(self):
+        groups = list(CustomerGroup.objects.values_list("id", "name", "is_default"))
+        self.ids = {pk for pk, _, _ in groups}
+        self.names = {name.lower(): pk for pk, name, _ in groups}
+        self.default = next((pk for pk, _, default in groups if default), None)
+
+    def resolve(self, value: Any) -> int | None:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = _text(value)
+        if text.isdigit() and int(text) in self.ids:
+            return int(text)
+        return self.names.get(text.lower())
+
+
+def _parse(raw: RawRow, groups: GroupLookup) -> tuple[Parsed | None, list[str]]:
+    values, problems = raw.values, []
+    email = None
+    if "email" not in values:
+        problems.append("Email Id: this field is required.")
+    else:
+        try:
+            email = _email.run_validation(_text(values["email"])).lower()
+        except serializers.ValidationError as exc:
+            problems.append(f"Email Id: {_messages(exc)}")
+    parsed = Parsed(raw.number, raw.label, email or "")
+
+    def text_field(key: str, label: str, maximum: int, minimum: int = 0) -> str | None:
+        if key not in values:
+            return None
+        text = _text(values[key])
+        if "\x00" in text:
+            problems.append(f"{label}: null characters are not allowed.")
+        elif not minimum <= len(text) <= maximum:
+            problems.append(f"{label}: must be {minimum} to {maximum} characters.")
+        return text
+
+    parsed.first_name = text_field("first_name", "First Name", FIRST_NAME_MAX, 1)
+    parsed.last_name = text_field("last_name", "Last Name", LAST_NAME_MAX)
+    if "name" in values and parsed.first_name is None:
+        full = _text(values["name"])
+        first, _, last = full.partition(" ")
+        parsed.full_name = full
+        if "\x00" in full:
+            problems.append("Customer Name: null characters are not allowed.")
+        elif not 1 <= len(first) <= FIRST_NAME_MAX or len(last.strip()) > LAST_NAME_MAX:
+            problems.append(
+                f"Customer Name: the first word must be 1 to {FIRST_NAME_MAX} characters and "
+                f"the rest at most {LAST_NAME_MAX}."
+            )
+    if "mobile" in values:
+        try:
+            parsed.mobile = _mobile.run_validation(_text(values["mobile"]))
+        except serializers.ValidationError as exc:
+            problems.append(f"Mobile Number: {_messages(exc)}")
+    if "group" in values:
+        parsed.group_id = groups.resolve(values["group"])
+        if parsed.group_id is None:
+            problems.append(f"Group: no customer group {_text(values['group'])!r}.")
+    if "status" in values:
+        value = values["status"]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        try:
+            parsed.is_active = _flag.run_validation(
+                value if isinstance(value, bool | int) else _text(value)
+            )
+        except serializers.ValidationError:
+            problems.append("Status: must be 0 or 1.")
+    if "created_at" in values:
+        parsed.created_at = _registration(values["created_at"])
+        if parsed.created_at is None:
+            problems.append("Date Of Registration: use YYYY-MM-DD HH:MM:SS.")
+    return (None if problems else parsed), problems
+
+
+def _registration(value: Any) -> datetime.datetime | None:
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, datetime.date):
+        moment = datetime.datetime.combine(value, datetime.time.min)
+    else:
+        text = _text(value)
+        if not _DATETIME.match(text):
+            return None
+        try:
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if timezone.is_naive(moment):
+        try:
+            moment = timezone.make_aware(moment)
+        except (ValueError, OverflowError):
+            return None
+    return moment
+
+
+def _existing(emails: list[str]) -> dict[str, Customer]:
+    customers = Customer.objects.alive().filter(email__in=emails)
+    fields = ("id", "email", "first_name", "last_name", "mobile_number")
+    fields += ("customer_group_id", "is_active", "updated_at")
+    return {c.email: c for c in customers.only(*fields)}
+
+
+def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[int]):
+    """Valid rows in batches with the matching live customers: [(Parsed, Customer | None)].
+
+    With `report`, problems are recorded there (the validation pass); `skip` holds the row
+    numbers found invalid by that pass.
+    """
+    seen: dict[str, str] = {}
+    batch: list[Parsed] = []
+
+    def flush():
+        existing = _existing([row.email for row in batch])
+        result = []
+        for row in batch:
+            customer = existing.get(row.email)
+            if customer is None:
+                problem = _new_customer_problem(row)
+                if problem:
+                    if report is not None:
+                        report.errors.append((row.label, problem))
+                        report.invalid_rows.add(row.number)
+                    continue
+            result.append((row, customer))
+        batch.clear()
+        return result
+
+    for raw in read_rows(path):
+        if report is not None:
+            report.rows += 1
+        if raw.number in skip:
+            continue
+        parsed, problems = _parse(raw, groups)
+        if parsed is not None and parsed.email in seen:
+            problems = [f"Email Id: {parsed.email} is already on {seen[parsed.email]}."]
+            parsed = None
+        if parsed is None:
+            if report is not None:
+                report.errors.extend((raw.label, problem) for problem in problems)
+                report.invalid_rows.add(raw.number)
+            continue
+        seen[parsed.email] = raw.label
+        batch.append(parsed)
+        if len(batch) >= BATCH_SIZE:
+            yield flush()
+    if batch:
+        yield flush()
+
+
+def _new_customer_problem(row: Parsed) -> str | None:
+    if row.first_name is None and row.full_name is None:
+        return "Customer Name: required for a new customer."
+    if row.mobile is None:
+        return "Mobile Number: required for a new customer."
+    return None
+
+
+def validate(path: Path) -> Report:
+    """Check every row (nothing is written); the report lists each problem with its row."""
+    report = Report()
+    groups = GroupLookup()
+    for _ in _batches(path, groups, report, set()):
+        pass
+    return report
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def _names(row: Parsed, customer: Customer | None) -> tuple[str, str | None] | None:
+    """(first, last) to store, or None to keep the customer's."""
+    if row.first_name is not None:
+        last = row.last_name if row.last_name is not None else (customer and customer.last_name)
+        return row.first_name, last or None
+    if row.full_name is None:
+        if row.last_name is not None and customer is not None:
+            return customer.first_name, row.last_name or None
+        return None
+    if customer is not None and customer.full_name == row.full_name:
+        return None  # an exported "first last" comes back unchanged: keep the exact split
+    first, _, last = row.full_name.partition(" ")
+    return first, last.strip() or None
+
+
+def apply(path: Path, report: Report, *, dry_run: bool = False) -> Report:
+    """Write the valid rows (skipping `report.invalid_rows`) in one transaction."""
+    groups = GroupLookup()
+    now = timezone.now()
+    password = make_password(None)
+    update_fields = ["first_name", "last_name", "mobile_number", "customer_group", "is_active"]
+    try:
+        with transaction.atomic():
+            for batch in _batches(path, groups, None, report.invalid_rows):
+                creates, updates = [], []
+                for row, customer in batch:
+                    if customer is None:
+                        creates.append(_new(row, groups, password, now))
+                    elif _changed(row, customer):
+                        customer.updated_at = now
+                        updates.append(customer)
+                    else:
+                        report.unchanged += 1
+                Customer.objects.bulk_create(creates, batch_size=BATCH_SIZE)
+                Customer.objects.bulk_update(
+                    updates, [*update_fields, "updated_at"], batch_size=BATCH_SIZE
+                )
+                report.created += len(creates)
+                report.updated += len(updates)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        raise ImportFileError(
+            "Another change to the same customers happened during the import; nothing was "
+            "written. Run it again."
+        ) from None
+    return report
+
+
+def _new(row: Parsed, groups: GroupLookup, password: str, now) -> Customer:
+    first, last = _names(row, None)
+    return Customer(
+        first_name=first,
+        last_name=last,
+        username=row.email,
+        email=row.email,
+        mobile_number=row.mobile,
+        password=password,
+        customer_group_id=row.group_id if row.group_id is not None else groups.default,
+        is_active=True if row.is_active is None else row.is_active,
+        created_at=row.created_at or now,
+        updated_at=now,
+    )
+
+
+def _changed(row: Parsed, customer: Customer) -> bool:
+    before = (
+        customer.first_name,
+        customer.last_name,
+        customer.mobile_number,
+        customer.customer_group_id,
+        customer.is_active,
+    )
+    names = _names(row, customer)
+    if names is not None:
+        customer.first_name, customer.last_name = names
+    if row.mobile is not None:
+        customer.mobile_number = row.mobile
+    if row.group_id is not None:
+        customer.customer_group_id = row.group_id
+    if row.is_active is not None:
+        customer.is_active = row.is_active
+    after = (
+        customer.first_name,
+        customer.last_name,
+        customer.mobile_number,
+        customer.customer_group_id,
+        customer.is_active,
+    )
+    return before != after
