@@ -36,12 +36,13 @@ class Bar:
 
 
 def _nice_ceiling(value: int) -> int:
-    """The smallest 1/2/5 x 10^n at or above `value` (at least 1): the chart's top gridline."""
-    if value <= 1:
-        return 1
+    """The smallest 2/4/6/8/10 x 10^n at or above `value` (at least 2): the chart's top gridline.
+
+    Always even, so the middle gridline is a whole number too.
+    """
     magnitude = 1
     while True:
-        for step in (1, 2, 5):
+        for step in (2, 4, 6, 8, 10):
             if step * magnitude >= value:
                 return step * magnitude
         magnitude *= 10

@@ -105,7 +105,8 @@ def test_column_chart_scales_to_a_round_ceiling_and_escapes_titles():
 
     assert 'aria-label="a &quot;quoted&quot; label"' in svg
     assert "<title>&lt;b&gt;</title>" in svg
-    assert ">10</text>" in svg  # 7 → top gridline 10
+    assert ">8</text>" in svg  # 7 → top gridline 8
+    assert ">4</text>" in svg
     assert svg.count('class="chart-bar chart-bar-today"') == 1
 
 
