@@ -246,7 +246,7 @@ def test_a_name_with_a_percent_sign_is_found_literally(api, group):
 # --- Ids and limits ---------------------------------------------------------------------------
 
 
-MALFORMED_NUMBERS = ["-1", "1.5", "1e3", "abc", "0x10", " 5", "+5", "١٢", BIG]
+MALFORMED_NUMBERS = ["-1", "1.5", "1e3", "abc", "0x10", " 5", "+5", "\u0661\u0662", BIG]
 
 
 @pytest.mark.parametrize(
@@ -498,3 +498,94 @@ def test_duplicate_status_filters_never_widen_the_result(api, group):
 
     assert response.status_code == 200
     assert [row["isActive"] for row in response.json()["data"]] == [0]
+
+
+# --- Analytics reads and event ingestion ------------------------------------------------------
+
+
+def event_counts() -> tuple[int, int]:
+    from analytics.models import CustomerVisit, ProductViewLog
+
+    return CustomerVisit.objects.count(), ProductViewLog.objects.count()
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"sessionKey": "ab\x00cd"},
+        {"userAgent": "Mozilla\x00"},
+        {"ipAddress": "127.0.0.1\x00"},
+        {"ipAddress": "999.1.1.1"},
+        {"sessionKey": TEN_KB},
+        {"customerId": BIG},
+        {"customerId": -1},
+        {"customerId": 1.5},
+        {"customerId": "1\x00"},
+        {"occurredAt": "2026-02-30T00:00:00Z"},
+        {"occurredAt": "0000-01-01T00:00:00Z"},
+        {"occurredAt": "0001-01-01T00:00:00+14:00"},
+        {"occurredAt": "9999-12-31T23:59:59-14:00"},
+        {"occurredAt": "not a date\x00"},
+        {"occurredAt": 1700000000},
+    ],
+)
+def test_malformed_visit_events_are_422(api, event):
+    before = event_counts()
+
+    response = api.post("/api/analytics/visits", event, format="json")
+
+    assert_refused(response, 422)
+    assert event_counts() == before
+
+
+def test_more_than_a_thousand_events_are_422(api):
+    before = event_counts()
+
+    response = api.post("/api/analytics/visits", [{}] * 1001, format="json")
+
+    assert_refused(response, 422)
+    assert event_counts() == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"vendorId": BIG, "duration": "1"},
+        {"vendorId": "-1", "duration": "1"},
+        {"vendorId": "1", "duration": "5"},
+        {"vendorId": "1\x00", "duration": "1"},
+        {"vendorId": "1", "duration": "1.0"},
+    ],
+)
+def test_malformed_vendor_graph_queries_are_422(api, query):
+    response = api.get("/api/customer/vendor-graph-list", query)
+
+    assert_refused(response, 422)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"month": "13", "year": "2026"},
+        {"month": "0", "year": "2026"},
+        {"month": "1", "year": "1999"},
+        {"month": "1", "year": BIG},
+        {"month": "\u0661", "year": "2026"},
+    ],
+)
+def test_malformed_visit_list_queries_are_422(api, query):
+    response = api.get("/api/customer/customer-visit-list", query)
+
+    assert_refused(response, 422)
+
+
+@pytest.mark.parametrize("customer_id", [BIG, "9223372036854775807", "0"])
+@pytest.mark.parametrize(
+    "path", ["/api/customer/order-product-list", "/api/customer/product-view-log-list"]
+)
+def test_huge_customer_filters_on_analytics_lists_never_fail_the_server(api, path, customer_id):
+    response = api.get(path, {"limit": "10", "customerId": customer_id})
+
+    assert response.status_code in {200, 422}, response.content[:300]
+    if response.status_code == 200:
+        assert response.json()["data"] == []
