@@ -203,13 +203,13 @@ def seed(database_url: str, customers: int, *, reset: bool = True, log=print) ->
                 f"""
                 INSERT INTO sales_orderproduct (order_id, product_id, name, quantity, price, status,
                                                 created_at)
-                SELECT o.id, p, 'Product ' || p, 1 + floor(random() * 4)::int,
+                SELECT order_id, p, 'Product ' || p, 1 + floor(random() * 4)::int,
                        round((1 + random() * 300)::numeric, 2),
                        (ARRAY['pending', 'shipped', 'delivered', 'cancelled'])
                            [1 + floor(random() * 4)::int],
-                       o.created_at
-                FROM sales_order o CROSS JOIN generate_series(1, 2) k
-                     CROSS JOIN LATERAL (SELECT {rand_product} + k * 0 AS p) x
+                       created_at
+                FROM (SELECT o.id AS order_id, o.created_at, {rand_product} AS p
+                      FROM sales_order o CROSS JOIN generate_series(1, 2) k) s
                 """,
             )
             step(
