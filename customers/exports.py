@@ -256,10 +256,10 @@ _STYLES = (
     _XML_HEAD + f'<styleSheet xmlns="{_NS_MAIN}">'
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>'
     '<fonts count="2">'
-    '<font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
-    '<scheme val="minor"/></font>'
-    '<font><b/><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
-    '<scheme val="minor"/></font></fonts>'
+    '<font><sz val="11"/><name val="Calibri"/><family val="2"/>'
+    "</font>"
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/>'
+    "</font></fonts>"
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'

@@ -5,6 +5,7 @@ import datetime
 import io
 import re
 import zipfile
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -451,3 +452,34 @@ def test_an_abandoned_csv_download_is_still_logged(api, three):
     log = ExportLog.objects.get()
     assert log.kind == "all"
     assert log.row_count < 3
+
+
+def test_the_xlsx_package_is_well_formed(api, three, monkeypatch):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+
+    data = body(api.get(ALL))
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+        parts = {name: ElementTree.fromstring(archive.read(name)) for name in names}
+    overrides = {
+        element.get("PartName")
+        for element in parts["[Content_Types].xml"]
+        if element.tag.endswith("Override")
+    }
+    assert overrides == {
+        "/xl/workbook.xml",
+        "/xl/styles.xml",
+        "/xl/worksheets/sheet1.xml",
+        "/xl/worksheets/sheet2.xml",
+    }
+    assert set(names) == {
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+    }
