@@ -162,7 +162,6 @@ _FILE_RESPONSES = {
 @extend_schema(tags=["customers"])
 class CustomerSelectionExportView(ExportView):
     @extend_schema(
-        operation_id="customer_excel_list",
         summary="Excel (or CSV) of selected customers",
         description=(
             "One row per id, in the order given, duplicates once. Missing, empty, malformed, "
@@ -203,7 +202,6 @@ class CustomerSelectionExportView(ExportView):
 @extend_schema(tags=["customers"])
 class CustomerAllExportView(ExportView):
     @extend_schema(
-        operation_id="allcustomer_excel_list",
         summary="Excel (or CSV) of all (filtered) customers",
         description=(
             "Every non-deleted customer matching the list's filters (API.md §3.2), newest first, "
