@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers import exports
@@ -483,3 +485,15 @@ def test_the_xlsx_package_is_well_formed(api, three, monkeypatch):
         "xl/worksheets/sheet1.xml",
         "xl/worksheets/sheet2.xml",
     }
+
+
+def test_csv_header_leaves_before_any_row_is_read(api, three):
+    response = api.get(ALL, {"format": "csv"})
+    chunks = iter(response.streaming_content)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = next(chunks)
+
+    assert first == (",".join(HEADERS) + "\r\n").encode()
+    assert len(queries) == 0
+    assert b"".join(chunks).count(b"\r\n") == 3
