@@ -16,7 +16,9 @@ class LoginUsernameThrottle(SimpleRateThrottle):
     scope = "login"
 
     def get_cache_key(self, request, view):
-        username = request.data.get("username") if hasattr(request.data, "get") else None
+        # A DRF request (API login) or a plain Django one (the admin's login form).
+        data = request.data if hasattr(request, "data") else request.POST
+        username = data.get("username") if hasattr(data, "get") else None
         if not isinstance(username, str) or not username:
             return None
         # Hashed: the key must be safe for any cache backend whatever the username holds.

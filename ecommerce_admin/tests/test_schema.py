@@ -94,3 +94,42 @@ def test_docs_page_renders_with_local_assets_only(anon):
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert assets
     assert all(asset.startswith("/static/") for asset in assets), assets
+
+
+SECRET_NAMES = re.compile(r"password|hash|secret|salt|forget|reset|oauth|linkexpires", re.I)
+
+
+def property_names(node, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        for name, value in (node.get("properties") or {}).items():
+            found.add(name)
+            property_names(value, found)
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                property_names(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            property_names(item, found)
+    return found
+
+
+def test_no_response_schema_names_a_secret(schema):
+    # Requests may carry a password (add/update customer, login); responses never do (API.md §1).
+    responses = {
+        name: component
+        for name, component in schema["components"]["schemas"].items()
+        if not name.endswith("Request")
+    }
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if isinstance(operation, dict) and "responses" in operation:
+                responses[f"{method} {path}"] = operation["responses"]
+
+    leaks = {
+        owner: sorted(n for n in property_names(node, set()) if SECRET_NAMES.search(n))
+        for owner, node in responses.items()
+    }
+
+    assert {owner: names for owner, names in leaks.items() if names} == {}
+    # The walk does see secrets where they belong: the login request has a password.
+    assert "password" in property_names(schema["components"]["schemas"], set())

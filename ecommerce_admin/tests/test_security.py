@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from ecommerce_admin.api.throttling import ApiUserThrottle
@@ -128,3 +129,50 @@ def test_with_the_api_throttle_on_a_user_past_the_rate_gets_the_429_envelope(
     assert response.json()["message"].startswith("Request was throttled.")
     assert int(response["Retry-After"]) >= 1
     assert second.get("/api/test-guarded").status_code == 200
+
+
+# --- The admin's login form shares the API login throttle -------------------------------------
+
+
+def admin_login(client: Client, username: str, password: str, **extra):
+    return client.post(
+        "/admin/login/",
+        {"username": username, "password": password, "next": "/admin/"},
+        secure=True,
+        **extra,
+    )
+
+
+def test_the_eleventh_admin_login_attempt_is_throttled_even_with_the_right_password(superuser):
+    client = Client()
+    for _ in range(10):
+        assert admin_login(client, "boss", "wrong-password").status_code == 200  # form again
+
+    response = admin_login(client, "boss", "Staff-pass-123")
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert "sessionid" not in response.cookies
+
+
+def test_admin_and_api_login_attempts_count_together(superuser):
+    api = APIClient()
+    for _ in range(5):
+        api.post("/api/auth/login", {"username": "boss", "password": "x"}, format="json")
+    for _ in range(5):
+        admin_login(Client(), "boss", "wrong-password", REMOTE_ADDR="10.9.9.9")
+
+    admin = admin_login(Client(), "boss", "Staff-pass-123", REMOTE_ADDR="10.8.8.8")
+    api_response = api.post(
+        "/api/auth/login", {"username": "boss", "password": "Staff-pass-123"}, format="json"
+    )
+
+    assert admin.status_code == 429
+    assert api_response.status_code == 429
+
+
+def test_an_admin_login_within_the_limit_works(superuser):
+    response = admin_login(Client(), "boss", "Staff-pass-123")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
