@@ -132,7 +132,7 @@ class ExportView(APIView):
 
     def initial(self, request, *args, **kwargs):
         # The contract's 405 for another method, before RoutePermission refuses it with a 403.
-        if request.method.lower() not in {"get", "head", "options"}:
+        if request.method.lower() not in {"get", "options"}:
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
 
