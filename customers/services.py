@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image
 
+from audit.services import audit_record, diff
 from ecommerce_admin.errors import DomainError
 from sales.models import Product
 
@@ -48,6 +49,22 @@ GROUP_EXISTS = "This Customer Group already exists."
 INVALID_GROUP_ID = "Invalid group Id."
 DEFAULT_GROUP_PROTECTED = "You cannot delete this customer group."
 GROUP_IN_USE = "You cannot delete this Customer group as Users are mapped to it."
+
+# What the audit trail records of a customer (never the password hash: only that it changed).
+AUDITED_CUSTOMER_FIELDS: Final = (
+    "first_name",
+    "last_name",
+    "email",
+    "mobile_number",
+    "customer_group_id",
+    "is_active",
+    "mail_status",
+    "newsletter",
+    "real_name",
+    "customer_no",
+    "avatar",
+)
+AUDITED_GROUP_FIELDS: Final = ("name", "description", "color_code", "is_active")
 
 AVATAR_DIR: Final = "customer/"
 AVATAR_MAX_BYTES: Final = 2 * 2**20
@@ -199,6 +216,13 @@ def customer_create(
             raise DomainError(EMAIL_TAKEN_ON_ADD) from None
         raise
 
+    audit_record(
+        action="customer.create",
+        object_type="customer",
+        object_ids=[customer.pk],
+        by=by,
+        changes=diff({}, _snapshot(customer, AUDITED_CUSTOMER_FIELDS)),
+    )
     if mail_status:
         transaction.on_commit(
             lambda: send_welcome_email(email=customer.email, first_name=customer.first_name)
@@ -268,6 +292,7 @@ def _customer_update(
     )
     if customer is None:
         raise DomainError(INVALID_CUSTOMER_ON_UPDATE)
+    before = _snapshot(customer, AUDITED_CUSTOMER_FIELDS)
     if not isinstance(email, _Unset):
         email = email.strip().lower()
         if email != customer.email and _email_taken(email, exclude_id=customer.pk):
@@ -323,6 +348,14 @@ def _customer_update(
         ):
             raise DomainError(CUSTOMER_NO_TAKEN) from None
         raise
+    audit_record(
+        action="customer.update",
+        object_type="customer",
+        object_ids=[customer.pk],
+        by=by,
+        changes=diff(before, _snapshot(customer, AUDITED_CUSTOMER_FIELDS)),
+        extra={"password_changed": True} if password is not None else None,
+    )
     return customer
 
 
@@ -339,6 +372,13 @@ def customer_soft_delete(*, customer_id: int, by: Any = None) -> None:
     if Product.objects.filter(vendor__customer_id=customer_id).exists():
         raise DomainError(VENDOR_HAS_PRODUCTS)
     _mark_deleted(customers, by=by)
+    audit_record(
+        action="customer.delete",
+        object_type="customer",
+        object_ids=[customer_id],
+        by=by,
+        changes={"is_deleted": [False, True]},
+    )
 
 
 @transaction.atomic
@@ -354,7 +394,15 @@ def customers_bulk_soft_delete(*, ids: list[int], by: Any = None) -> int:
         raise DomainError(BULK_INVALID_CUSTOMER)
     if Product.objects.filter(vendor__customer_id__in=ids).exists():
         raise DomainError(BULK_VENDOR_HAS_PRODUCTS)
-    return _mark_deleted(Customer.objects.filter(pk__in=ids), by=by)
+    deleted = _mark_deleted(Customer.objects.filter(pk__in=ids), by=by)
+    audit_record(
+        action="customer.bulk_delete",
+        object_type="customer",
+        object_ids=ids,
+        by=by,
+        changes={"is_deleted": [False, True]},
+    )
+    return deleted
 
 
 @transaction.atomic
@@ -363,9 +411,20 @@ def customers_bulk_set_status(*, ids: list[int], is_active: bool, by: Any = None
     ids = list(dict.fromkeys(ids))
     if len(_lock_alive(ids)) != len(ids):
         raise DomainError(INVALID_CUSTOMER)
-    return Customer.objects.filter(pk__in=ids).update(
+    changing = Customer.objects.filter(pk__in=ids).exclude(is_active=is_active)
+    changed_ids = list(changing.values_list("pk", flat=True))
+    updated = Customer.objects.filter(pk__in=ids).update(
         is_active=is_active, modified_by=_staff(by), updated_at=timezone.now()
     )
+    audit_record(
+        action="customer.bulk_status",
+        object_type="customer",
+        object_ids=ids,
+        by=by,
+        changes={"is_active": [not is_active, is_active]} if changed_ids else {},
+        extra={"changed_ids": changed_ids},
+    )
+    return updated
 
 
 def _lock_alive(ids: list[int]) -> list[int]:
@@ -386,6 +445,10 @@ def _mark_deleted(customers, *, by: Any) -> int:
 
 def _staff(by: Any) -> Any:
     return by if getattr(by, "pk", None) else None
+
+
+def _snapshot(instance, fields) -> dict[str, Any]:
+    return {field: getattr(instance, field) for field in fields}
 
 
 # --- Groups ----------------------------------------------------------------------------------
@@ -424,6 +487,13 @@ def group_create(
         name=name, description=description or "", color_code=color_code, is_active=is_active
     )
     _save_group(group, force_insert=True)
+    audit_record(
+        action="group.create",
+        object_type="customergroup",
+        object_ids=[group.pk],
+        by=by,
+        changes=diff({}, _snapshot(group, AUDITED_GROUP_FIELDS)),
+    )
     return group
 
 
@@ -444,12 +514,20 @@ def group_update(
     name = name.strip()
     if _group_name_taken(name, exclude_id=group.pk):
         raise DomainError(GROUP_EXISTS)
+    before = _snapshot(group, AUDITED_GROUP_FIELDS)
     group.name = name
     group.color_code = color_code
     group.is_active = is_active
     if not isinstance(description, _Unset):
         group.description = description or ""
     _save_group(group)
+    audit_record(
+        action="group.update",
+        object_type="customergroup",
+        object_ids=[group.pk],
+        by=by,
+        changes=diff(before, _snapshot(group, AUDITED_GROUP_FIELDS)),
+    )
     return group
 
 
@@ -468,4 +546,11 @@ def group_delete(*, group_id: int, by: Any = None) -> None:
         raise DomainError(DEFAULT_GROUP_PROTECTED)
     if Customer.objects.alive().in_group(group.pk).exists():
         raise DomainError(GROUP_IN_USE)
+    audit_record(
+        action="group.delete",
+        object_type="customergroup",
+        object_ids=[group.pk],
+        by=by,
+        changes=diff(_snapshot(group, AUDITED_GROUP_FIELDS), dict.fromkeys(AUDITED_GROUP_FIELDS)),
+    )
     group.delete()  # on_delete=SET_NULL clears the soft-deleted customers' group
