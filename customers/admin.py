@@ -11,9 +11,10 @@ import time
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -48,6 +49,9 @@ TOO_MANY_SELECTED = f"Select at most {MAX_ACTION_ROWS:,} customers for this acti
 # not for a million. Bigger exports go through the API's streaming export.
 MAX_ADMIN_EXPORT_ROWS = 50_000
 PANEL_ROWS = 10
+MAX_SEARCH_LENGTH = 100
+# Digits with an optional leading + and the separators people type; at least 3 digits.
+PHONE_LIKE = re.compile(r"^\+?[\d\s\-.()]*\d[\d\s\-.()]*\d[\d\s\-.()]*\d[\d\s\-.()]*$")
 
 
 def readable_text_colour(colour: str) -> str:
@@ -190,8 +194,10 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
     list_select_related = ["customer_group"]
     # icontains on names and email: the pg_trgm GIN indexes on UPPER(col) answer these; mobile
     # numbers by prefix and customer numbers exactly (plain b-tree lookups).
-    search_fields = ["first_name", "last_name", "email", "^mobile_number", "=customer_no"]
-    search_help_text = "Name or email (contains), mobile number (starts with), customer number."
+    search_fields = ["first_name", "last_name", "email", "=customer_no"]
+    search_help_text = (
+        "Name or email (contains), a mobile number (starts with) or a customer number (exact)."
+    )
     sortable_by = ["display_name", "email", "is_active", "created_at"]
     ordering = ["-created_at", "-id"]
     list_per_page = 50
@@ -305,6 +311,23 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
 
     def save_model(self, request, obj, form, change):
         pass  # the form saved through customer_create / customer_update
+
+    def get_search_results(self, request, queryset, search_term):
+        """Route the term to the columns that can answer it with an index.
+
+        One OR across every column is only as fast as its slowest branch: a phone-like term
+        searches mobile numbers (by prefix) and customer numbers only, an email-like term the
+        email only; anything else names, email and customer number (Django's default).
+        """
+        term = search_term.strip()[:MAX_SEARCH_LENGTH]
+        if not term:
+            return queryset, False
+        if PHONE_LIKE.match(term):
+            digits = re.sub(r"[\s\-.()]", "", term)
+            return queryset.filter(Q(mobile_number__startswith=digits) | Q(customer_no=term)), False
+        if "@" in term and " " not in term:
+            return queryset.filter(Q(email__icontains=term) | Q(customer_no=term)), False
+        return super().get_search_results(request, queryset, term)
 
     def get_queryset(self, request):
         # Deleted customers stay reachable here (the "Deleted" filter, their read-only page).
@@ -572,6 +595,29 @@ def _filters_of(request) -> dict:
     }
 
 
+class GroupChangeList(ChangeList):
+    """Adds each listed group's count of live customers with one grouped query for the page.
+
+    A per-group correlated count, or a JOIN + GROUP BY in the list query (which the paginator's
+    COUNT then repeats), visits every customer row once per query: measured at 1M customers and
+    50 groups, 6 s and 0.9 s; counting only the page's groups once is a single aggregate.
+    """
+
+    def get_results(self, request):
+        super().get_results(request)
+        groups = list(self.result_list)
+        counts = dict(
+            Customer.objects.alive()
+            .filter(customer_group__in=[group.pk for group in groups])
+            .order_by()
+            .values_list("customer_group")
+            .annotate(n=Count("id"))
+        )
+        for group in groups:
+            group.customer_count = counts.get(group.pk, 0)
+        self.result_list = groups
+
+
 # --- Groups --------------------------------------------------------------------------------------
 
 
@@ -601,8 +647,8 @@ class CustomerGroupAdmin(BoundedIdMixin, ImportExportModelAdmin):
     class Media:
         css = {"all": ["customers/admin/backoffice.css"]}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_customer_count()
+    def get_changelist(self, request, **kwargs):
+        return GroupChangeList
 
     @admin.display(description="Name", ordering="name")
     def swatch_name(self, group: CustomerGroup):
@@ -614,7 +660,7 @@ class CustomerGroupAdmin(BoundedIdMixin, ImportExportModelAdmin):
             group.name,
         )
 
-    @admin.display(description="Customers", ordering="customer_count")
+    @admin.display(description="Customers")
     def customer_count(self, group: CustomerGroup) -> int:
         return group.customer_count
 
