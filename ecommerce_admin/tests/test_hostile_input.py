@@ -589,3 +589,15 @@ def test_huge_customer_filters_on_analytics_lists_never_fail_the_server(api, pat
     assert response.status_code in {200, 422}, response.content[:300]
     if response.status_code == 200:
         assert response.json()["data"] == []
+
+
+@pytest.mark.parametrize("raw", ["[null]", "[1]", '["x"]', "[[]]", "[{}, null]", '[{}, "x"]'])
+@pytest.mark.parametrize("path", ["/api/analytics/visits", "/api/analytics/product-views"])
+def test_a_bulk_with_an_item_that_is_not_an_object_is_422(api, path, raw):
+    # Found by the schema fuzzer: `[null]` raised AttributeError in parse_events → 500.
+    before = event_counts()
+
+    response = api.generic("POST", path, raw, content_type="application/json")
+
+    assert_refused(response, 422)
+    assert event_counts() == before
