@@ -601,3 +601,22 @@ def test_a_bulk_with_an_item_that_is_not_an_object_is_422(api, path, raw):
 
     assert_refused(response, 422)
     assert event_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("customerGroup", "1 OR 1=1"),
+        ("customerGroup", "1;DROP TABLE customers_customer"),
+        ("customerGroup", "1)"),
+        ("status", "10"),
+        ("status", "1 OR 1=1"),
+        ("date", "2026-01-01' OR '1'='1"),
+    ],
+)
+def test_injection_shaped_filters_are_422_not_interpreted(api, customer, param, value):
+    # REFERENCE.md §8.3/§8.12: the original concatenated these into SQL and matched status=10 as 1.
+    response = api.get("/api/customer", {"limit": "10", param: value})
+
+    assert_refused(response, 422, param)
+    assert Customer.objects.filter(pk=customer.pk).exists()
