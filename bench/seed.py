@@ -9,9 +9,9 @@ GIN trigram index is far cheaper to build once than to maintain row by row), and
 triggers off for the load (`session_replication_role = replica`, the data is consistent by
 construction). Then VACUUM ANALYZE, so plans and index-only scans are those of a settled table.
 
-Per N customers: 50 groups, ~2% customers soft-deleted, 10% inactive, 5% without a group,
-created over the last two years (about N/730 a day, some today); N/500 vendors, N/20 products,
-N/2 orders with 2 lines each, N product views and N storefront visits.
+Per N customers: 50 groups, ~2% customers soft-deleted, 10% inactive, 5% without a group, a
+third with a customer number, created over the last two years (about N/730 a day, some today);
+N/500 vendors, N/20 products, N/2 orders with 2 lines each, N product views and N visits.
 The schema must already be migrated (`manage.py migrate`). Needs only psycopg.
 """
 
@@ -138,12 +138,12 @@ def seed(database_url: str, customers: int, *, reset: bool = True, log=print) ->
                 INSERT INTO customers_customer
                     (first_name, last_name, username, email, mobile_number, password,
                      customer_group_id, is_active, mail_status, newsletter, is_deleted, deleted_at,
-                     city, country_id, ip, safe, created_at, updated_at)
+                     city, country_id, ip, safe, customer_no, created_at, updated_at)
                 SELECT f, l, e, e, '+44' || lpad((g * 7919 % 1000000000)::text, 10, '0'),
                        '!bench-unusable-password', grp, r2 >= 0.10, r3 < 0.3, r3 < 0.5,
                        r1 < 0.02, CASE WHEN r1 < 0.02 THEN c + interval '1 day' END,
                        'City ' || (g % 500), 1 + g % 200, '10.0.' || (g % 250) || '.' || (g % 200),
-                       false, c, c
+                       false, CASE WHEN g % 3 = 0 THEN 'CN' || lpad(g::text, 8, '0') END, c, c
                 FROM (
                     SELECT g, r1, r2, r3, f, l,
                            lower(f || '.' || l || g || '@' || ({domains})[1 + (g % 8)]) AS e,
