@@ -620,3 +620,33 @@ def test_injection_shaped_filters_are_422_not_interpreted(api, customer, param, 
 
     assert_refused(response, 422, param)
     assert Customer.objects.filter(pk=customer.pk).exists()
+
+
+def test_unknown_update_fields_cannot_set_protected_columns(api, group, customer, superuser):
+    body = add_body(group, email="ada@example.com")
+    del body["password"], body["confirmPassword"]
+    body.update(
+        id=999,
+        isDeleted=1,
+        deleteFlag=1,
+        is_deleted=True,
+        createdBy=superuser.id + 1,
+        createdDate="2000-01-01T00:00:00Z",
+        forgetPasswordKey="k",
+        lastLogin="2000-01-01T00:00:00Z",
+    )
+    hash_before = customer.password
+
+    response = api.put(f"/api/customer/{customer.id}", body, format="json")
+
+    assert response.status_code == 200, response.content[:300]
+    customer.refresh_from_db()
+    assert customer.is_deleted is False
+    assert customer.created_at.year > 2000
+    assert customer.last_login is None
+    assert customer.password == hash_before
+    assert not Customer.objects.filter(pk=999).exists()
+    data = response.json()["data"]
+    assert data["id"] == customer.id
+    assert data["deleteFlag"] == 0
+    assert not {"password", "forgetPasswordKey"} & set(data)
