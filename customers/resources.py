@@ -21,7 +21,6 @@ from .exports import sanitise_cell, unsanitise_cell
 from .models import Customer, CustomerGroup
 
 MAX_IMPORT_ROWS = 10_000
-TOO_MANY_ROWS = f"A file may hold at most {MAX_IMPORT_ROWS:,} rows; split it and import the parts."
 
 
 class EmailWidget(widgets.CharWidget):
@@ -89,7 +88,9 @@ class ServiceResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         if len(dataset) > MAX_IMPORT_ROWS:
-            raise ValidationError(TOO_MANY_ROWS)
+            raise ValueError(
+                f"A file may hold at most {MAX_IMPORT_ROWS:,} rows; split it and import the parts."
+            )
         self.user = kwargs.get("user") or self.user
 
     def save_instance(self, instance, is_create, row, **kwargs):

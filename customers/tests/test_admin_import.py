@@ -225,3 +225,40 @@ def test_customer_export_round_trips_through_import_unchanged(admin):
     preview = upload(admin, CUSTOMER_IMPORT, exported.content)
 
     assert preview.context["result"].totals["skip"] == 1
+
+
+def test_a_file_over_the_row_cap_is_refused_whole(admin, monkeypatch):
+    from customers import resources
+
+    CustomerGroupFactory(name="Retail")
+    monkeypatch.setattr(resources, "MAX_IMPORT_ROWS", 2)
+    rows = "".join(f"C{i},c{i}@example.com,+44790011122{i},Retail\n" for i in range(3))
+    header = "first_name,email,mobile_number,customer_group\n"
+    before = snapshot()
+
+    preview = upload(admin, CUSTOMER_IMPORT, (header + rows).encode())
+
+    assert preview.status_code == 200
+    assert preview.context["result"].has_errors()
+    assert "at most 2 rows" in preview.content.decode()
+    assert "Traceback" not in preview.content.decode()
+    assert "confirm_form" not in preview.context
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "file_format"),
+    [
+        (b"PK\x03\x04 this is not a workbook", "broken.xlsx", XLSX_FORMAT),
+        (b"\xff\xfe\x00\x00garbage\x00", "broken.csv", CSV_FORMAT),
+        (b"", "empty.csv", CSV_FORMAT),
+    ],
+)
+def test_unreadable_files_are_a_form_error_not_a_500(admin, content, name, file_format):
+    before = snapshot()
+
+    response = upload(admin, CUSTOMER_IMPORT, content, name=name, file_format=file_format)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors or response.context.get("result") is not None
+    assert snapshot() == before
