@@ -316,13 +316,13 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
     kind = type(value)
     s = f' s="{style}"' if style else ""
     if kind is str:
-        text = _xml_text(sanitise_cell(value))
+        text = sanitise_cell(value)
         space = (
             ' xml:space="preserve"'
-            if text and (text[0] in " \t\n" or text[-1] in " \t\n\r")
+            if text and (text[0] in " \t\n\r" or text[-1] in " \t\n\r")
             else ""
         )
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
     if kind is int or kind is float:
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if kind is bool:

@@ -498,3 +498,12 @@ def test_csv_header_leaves_before_any_row_is_read(api, three):
     assert first == (",".join(HEADERS) + "\r\n").encode()
     assert len(queries) == 0
     assert b"".join(chunks).count(b"\r\n") == 3
+
+
+def test_surrounding_whitespace_survives_in_xlsx(api):
+    customer = CustomerFactory(username=" spaced\r", mobile_number="123456 ")
+
+    book = workbook(api.get(SELECTION, {"customerId": customer.id}))
+
+    assert book.active["C2"].value == " spaced\r"
+    assert book.active["E2"].value == "123456 "
