@@ -3,13 +3,15 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from .auth import is_active_staff
@@ -90,6 +92,24 @@ class LoginView(PublicAuthView):
         )
 
 
+def lock_outstanding_token(data) -> None:
+    """Serialise concurrent uses of one refresh token (call inside a transaction).
+
+    simplejwt checks the blacklist, then blacklists with get_or_create: two requests presenting
+    the same token at once both pass the check and both get a new pair. Locking the token's row
+    first makes the second wait for the first to commit, then fail the blacklist check (401).
+    """
+    raw = data.get("refresh") if hasattr(data, "get") else None
+    if not isinstance(raw, str):
+        return
+    try:
+        jti = RefreshToken(raw, verify=False).get("jti")  # signature is checked by the form
+    except TokenError:
+        return
+    if isinstance(jti, str):
+        list(OutstandingToken.objects.select_for_update().filter(jti=jti).values_list("pk"))
+
+
 class TokenRefreshView(PublicAuthView):
     @extend_schema(
         request=RefreshSerializer,
@@ -98,8 +118,10 @@ class TokenRefreshView(PublicAuthView):
         ),
         tags=["auth"],
     )
+    @transaction.atomic
     def post(self, request):
         form = TokenRefreshSerializer(data=request.data)
+        lock_outstanding_token(request.data)
         try:
             form.is_valid(raise_exception=True)  # TokenError → 401 in the exception handler
         except ObjectDoesNotExist as exc:
