@@ -44,7 +44,6 @@ from .resources import CustomerGroupResource, CustomerResource
 
 # Bulk actions take at most this many customers at once (the API's bulk cap, API.md §3.7).
 MAX_ACTION_ROWS = 10_000
-TOO_MANY_SELECTED = f"Select at most {MAX_ACTION_ROWS:,} customers for this action."
 # The admin's export (django-import-export) builds the file in memory: fine for thousands of rows,
 # not for a million. Bigger exports go through the API's streaming export.
 MAX_ADMIN_EXPORT_ROWS = 50_000
@@ -108,7 +107,11 @@ class DeletedFilter(admin.SimpleListFilter):
 def _selected_ids(modeladmin, request, queryset: QuerySet) -> list[int] | None:
     ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_ACTION_ROWS + 1])
     if len(ids) > MAX_ACTION_ROWS:
-        modeladmin.message_user(request, TOO_MANY_SELECTED, messages.ERROR)
+        modeladmin.message_user(
+            request,
+            f"Select at most {MAX_ACTION_ROWS:,} customers for this action.",
+            messages.ERROR,
+        )
         return None
     return ids
 
