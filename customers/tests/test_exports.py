@@ -507,3 +507,13 @@ def test_surrounding_whitespace_survives_in_xlsx(api):
 
     assert book.active["C2"].value == " spaced\r"
     assert book.active["E2"].value == "123456 "
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "application/vnd.ms-excel", "image/png"])
+def test_any_accept_header_gets_the_file_or_a_json_error(api, three, accept):
+    ok = api.get(ALL, {"format": "csv"}, HTTP_ACCEPT=accept)
+    refused = api.get(SELECTION, {"customerId": "x"}, HTTP_ACCEPT=accept)
+
+    assert ok.status_code == 200
+    assert len(csv_rows(ok)) == 4
+    assert_error(refused, 400, "Invalid customerId")
