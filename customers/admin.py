@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -145,12 +145,17 @@ def customers_restore(*, ids: list[int], by) -> int:
         numbers and Customer.objects.alive().filter(customer_no__in=numbers).exists()
     ):
         raise DomainError(services.CUSTOMER_NO_TAKEN)
-    return Customer.objects.filter(pk__in=ids).update(
-        is_deleted=False,
-        deleted_at=None,
-        updated_at=timezone.now(),
-        modified_by=by if getattr(by, "pk", None) else None,
-    )
+    try:
+        with transaction.atomic():
+            return Customer.objects.filter(pk__in=ids).update(
+                is_deleted=False,
+                deleted_at=None,
+                updated_at=timezone.now(),
+                modified_by=by if getattr(by, "pk", None) else None,
+            )
+    except IntegrityError:
+        # A concurrent add took one of the emails (or numbers) after the check above.
+        raise DomainError(services.EMAIL_TAKEN_ON_ADD) from None
 
 
 @transaction.atomic
