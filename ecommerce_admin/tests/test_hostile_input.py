@@ -650,3 +650,20 @@ def test_unknown_update_fields_cannot_set_protected_columns(api, group, customer
     assert data["id"] == customer.id
     assert data["deleteFlag"] == 0
     assert not {"password", "forgetPasswordKey"} & set(data)
+
+
+@pytest.mark.parametrize(
+    "ids", ["1\x00", "-1", "1.5", BIG, "abc", "", "[1,", ",".join(str(i) for i in range(1, 10_002))]
+)
+def test_malformed_export_selections_are_the_contracts_400(api, customer, ids):
+    # API.md §3.11: missing, malformed, too many or unknown ids → 400 `Invalid customerId`.
+    response = api.get("/api/customer/customer-excel-list", {"customerId": ids})
+
+    assert assert_refused(response, 400)["message"] == "Invalid customerId"
+
+
+@pytest.mark.parametrize("param", ["name", "email", "keyword", "status", "customerGroup", "date"])
+def test_nul_in_an_export_all_filter_is_422(api, customer, param):
+    response = api.get("/api/customer/allcustomer-excel-list", {param: "a\x00"})
+
+    assert_refused(response, 422, param)
