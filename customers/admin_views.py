@@ -233,7 +233,7 @@ def visits_chart(today: dt.date) -> dict:
         "title": f"Visits per day — {month}",
         "total": total,
         "unit": "visits",
-        "note": "today in light blue",
+        "note": "today highlighted",
         "svg": column_chart(
             bars,
             label=summary,
@@ -255,7 +255,7 @@ def new_customers_chart() -> dict:
         "title": f"New customers — last {NEW_CUSTOMER_DAYS} days",
         "total": total,
         "unit": "new customers",
-        "note": "today in light blue",
+        "note": "today highlighted",
         "svg": column_chart(bars, label=summary, every=5, from_end=True, highlight=len(bars) - 1),
     }
 
