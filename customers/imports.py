@@ -309,23 +309,40 @@ def _registration(value: Any) -> datetime.datetime | None:
             moment = datetime.datetime.fromisoformat(text)
         except ValueError:
             return None
-    if timezone.is_naive(moment):
+    if moment.tzinfo is None:
+        # The export writes local wall-clock time of TIME_ZONE (a command has no other zone).
+        moment = moment.replace(tzinfo=timezone.get_default_timezone())
         try:
-            moment = timezone.make_aware(moment)
-        except (ValueError, OverflowError):
+            moment.astimezone(datetime.UTC)
+        except OverflowError:
             return None
     return moment
 
 
-def _existing(emails: list[str]) -> dict[str, Customer]:
-    customers = Customer.objects.alive().filter(email__in=emails)
-    fields = ("id", "email", "first_name", "last_name", "mobile_number")
-    fields += ("customer_group_id", "is_active", "updated_at")
-    return {c.email: c for c in customers.only(*fields)}
+@dataclass
+class Current:
+    """The stored values an import row may change (plain values: no model instance per row)."""
+
+    id: int
+    first_name: str
+    last_name: str | None
+    mobile_number: str
+    customer_group_id: int | None
+    is_active: bool
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name or ''}".strip()
+
+
+def _existing(emails: list[str]) -> dict[str, Current]:
+    columns = ("id", "first_name", "last_name", "mobile_number", "customer_group_id", "is_active")
+    rows = Customer.objects.alive().filter(email__in=emails).values_list("email", *columns)
+    return {email: Current(*values) for email, *values in rows}
 
 
 def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[int]):
-    """Valid rows in batches with the matching live customers: [(Parsed, Customer | None)].
+    """Valid rows in batches with the matching live customers: [(Parsed, Current | None)].
 
     With `report`, problems are recorded there (the validation pass); `skip` holds the row
     numbers found invalid by that pass.
@@ -391,7 +408,7 @@ def validate(path: Path) -> Report:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _names(row: Parsed, customer: Customer | None) -> tuple[str, str | None] | None:
+def _names(row: Parsed, customer: Current | None) -> tuple[str, str | None] | None:
     """(first, last) to store, or None to keep the customer's."""
     if row.first_name is not None:
         last = row.last_name if row.last_name is not None else (customer and customer.last_name)
@@ -416,12 +433,11 @@ def apply(path: Path, report: Report, *, dry_run: bool = False) -> Report:
         with transaction.atomic():
             for batch in _batches(path, groups, None, report.invalid_rows):
                 creates, updates = [], []
-                for row, customer in batch:
-                    if customer is None:
+                for row, current in batch:
+                    if current is None:
                         creates.append(_new(row, groups, password, now))
-                    elif _changed(row, customer):
-                        customer.updated_at = now
-                        updates.append(customer)
+                    elif (changed := _changed(row, current, now)) is not None:
+                        updates.append(changed)
                     else:
                         report.unchanged += 1
                 Customer.objects.bulk_create(creates, batch_size=BATCH_SIZE)
@@ -456,28 +472,31 @@ def _new(row: Parsed, groups: GroupLookup, password: str, now) -> Customer:
     )
 
 
-def _changed(row: Parsed, customer: Customer) -> bool:
-    before = (
-        customer.first_name,
-        customer.last_name,
-        customer.mobile_number,
-        customer.customer_group_id,
-        customer.is_active,
-    )
-    names = _names(row, customer)
-    if names is not None:
-        customer.first_name, customer.last_name = names
-    if row.mobile is not None:
-        customer.mobile_number = row.mobile
-    if row.group_id is not None:
-        customer.customer_group_id = row.group_id
-    if row.is_active is not None:
-        customer.is_active = row.is_active
+def _changed(row: Parsed, current: Current, now) -> Customer | None:
+    """The customer to save with the row's values, or None when the row changes nothing."""
+    first, last = _names(row, current) or (current.first_name, current.last_name)
     after = (
-        customer.first_name,
-        customer.last_name,
-        customer.mobile_number,
-        customer.customer_group_id,
-        customer.is_active,
+        first,
+        last,
+        row.mobile if row.mobile is not None else current.mobile_number,
+        row.group_id if row.group_id is not None else current.customer_group_id,
+        row.is_active if row.is_active is not None else current.is_active,
     )
-    return before != after
+    before = (
+        current.first_name,
+        current.last_name,
+        current.mobile_number,
+        current.customer_group_id,
+        current.is_active,
+    )
+    if after == before:
+        return None
+    return Customer(
+        id=current.id,
+        first_name=after[0],
+        last_name=after[1],
+        mobile_number=after[2],
+        customer_group_id=after[3],
+        is_active=after[4],
+        updated_at=now,
+    )
