@@ -32,6 +32,7 @@ from .admin_base import MAX_PK, BoundedIdMixin
 from .admin_filters import CreatedFilter
 from .admin_forms import (
     COLOUR,
+    BoundedImportForm,
     CustomerAddForm,
     CustomerChangeForm,
     CustomerGroupForm,
@@ -183,6 +184,7 @@ def customers_move_to_group(*, ids: list[int], group_id: int, by) -> int:
 class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
     resource_classes = [CustomerResource]
     import_template_name = "admin/customers/import.html"
+    import_form_class = BoundedImportForm
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     form = CustomerChangeForm
@@ -633,6 +635,7 @@ class GroupChangeList(ChangeList):
 class CustomerGroupAdmin(BoundedIdMixin, ImportExportModelAdmin):
     resource_classes = [CustomerGroupResource]
     import_template_name = "admin/customers/import.html"
+    import_form_class = BoundedImportForm
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     form = CustomerGroupForm

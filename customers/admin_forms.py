@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
+from import_export.forms import ImportForm
 
 from ecommerce_admin.errors import DomainError
 
@@ -252,3 +253,19 @@ class CustomerGroupForm(ServiceModelForm):
         if self.instance.pk is None:
             return services.group_create(**fields)
         return services.group_update(group_id=self.instance.pk, **fields)
+
+
+MAX_IMPORT_BYTES = 5 * 2**20
+
+
+class BoundedImportForm(ImportForm):
+    """django-import-export's import form with an upload size cap (the row cap comes later)."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(
+                f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MB; split it, or import it "
+                "with `manage.py import_customers`."
+            )
+        return upload

@@ -262,3 +262,16 @@ def test_unreadable_files_are_a_form_error_not_a_500(admin, content, name, file_
     assert response.status_code == 200
     assert response.context["form"].errors or response.context.get("result") is not None
     assert snapshot() == before
+
+
+def test_an_oversized_upload_is_refused_before_reading_it(admin, monkeypatch):
+    from customers import admin_forms
+
+    monkeypatch.setattr(admin_forms, "MAX_IMPORT_BYTES", 100)
+    before = snapshot()
+
+    response = upload(admin, CUSTOMER_IMPORT, b"first_name,email\n" + b"x,y@example.com\n" * 20)
+
+    assert response.status_code == 200
+    assert "The file is larger than" in str(response.context["form"].errors["import_file"])
+    assert snapshot() == before
