@@ -517,3 +517,17 @@ def test_any_accept_header_gets_the_file_or_a_json_error(api, three, accept):
     assert ok.status_code == 200
     assert len(csv_rows(ok)) == 4
     assert_error(refused, 400, "Invalid customerId")
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "UTC"])
+def test_all_export_datetimes_are_local_time_of_the_configured_zone(api, settings, zone):
+    settings.TIME_ZONE = zone
+    created = datetime.datetime(2026, 7, 1, 2, 30, 15, tzinfo=datetime.UTC)
+    CustomerFactory(created_at=created)
+    expected = created.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+    book = workbook(api.get(ALL))
+    rows = csv_rows(api.get(ALL, {"format": "csv"}))
+
+    assert_same_moment(book.active["F2"].value, expected)
+    assert rows[1][5] == expected.strftime("%Y-%m-%d %H:%M:%S")
