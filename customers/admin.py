@@ -25,6 +25,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from analytics import selectors as analytics_selectors
+from audit.services import audit_record
 from ecommerce_admin.errors import DomainError
 
 from . import services
@@ -148,7 +149,7 @@ def customers_restore(*, ids: list[int], by) -> int:
         raise DomainError(services.CUSTOMER_NO_TAKEN)
     try:
         with transaction.atomic():
-            return Customer.objects.filter(pk__in=ids).update(
+            restored = Customer.objects.filter(pk__in=ids).update(
                 is_deleted=False,
                 deleted_at=None,
                 updated_at=timezone.now(),
@@ -157,6 +158,14 @@ def customers_restore(*, ids: list[int], by) -> int:
     except IntegrityError:
         # A concurrent add took one of the emails (or numbers) after the check above.
         raise DomainError(services.EMAIL_TAKEN_ON_ADD) from None
+    audit_record(
+        action="customer.restore",
+        object_type="customer",
+        object_ids=sorted(set(ids)),
+        by=by,
+        changes={"is_deleted": [True, False]},
+    )
+    return restored
 
 
 @transaction.atomic
@@ -170,11 +179,19 @@ def customers_move_to_group(*, ids: list[int], group_id: int, by) -> int:
     )
     if len(found) != len(ids):
         raise DomainError(services.INVALID_CUSTOMER)
-    return Customer.objects.filter(pk__in=ids).update(
+    moved = Customer.objects.filter(pk__in=ids).update(
         customer_group_id=group_id,
         updated_at=timezone.now(),
         modified_by=by if getattr(by, "pk", None) else None,
     )
+    audit_record(
+        action="customer.move_group",
+        object_type="customer",
+        object_ids=sorted(ids),
+        by=by,
+        extra={"customer_group_id": group_id},
+    )
+    return moved
 
 
 # --- Customers -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from conftest import make_staff
 from customers.models import Customer, CustomerGroup, ExportLog
 from customers.tests.factories import CustomerFactory, CustomerGroupFactory
@@ -194,6 +195,8 @@ def test_soft_delete_action_then_restore_action(admin, retail):
     assert ("success", "1 customer(s) restored.") in messages_of(restored)
     assert not customer.is_deleted
     assert customer.deleted_at is None
+    event = AuditEvent.objects.get(action="customer.restore")
+    assert (event.object_ids, event.source) == ([customer.pk], "admin")
 
 
 def test_restore_is_refused_when_a_live_customer_took_the_email(admin, retail):
@@ -231,6 +234,11 @@ def test_move_to_group_asks_for_the_group_then_moves(admin, retail):
 
     assert ("success", "3 customer(s) moved to Target.") in messages_of(done)
     assert Customer.objects.filter(customer_group=target).count() == 3
+    event = AuditEvent.objects.get(action="customer.move_group")
+    assert (sorted(event.object_ids), event.extra) == (
+        sorted(ids),
+        {"customer_group_id": target.pk},
+    )
 
 
 def test_move_to_an_unknown_group_changes_nothing(admin, retail):
