@@ -84,10 +84,10 @@ def export_response(*, rows: Iterable, fmt: str, sheet_name: str, log: dict, use
     try:
         count = exports.write_xlsx(rows, spool, sheet_name)
         spool.seek(0)
+        exports.record_export(user=user, fmt=fmt, row_count=count, started=started, **log)
     except BaseException:
         spool.close()
         raise
-    exports.record_export(user=user, fmt=fmt, row_count=count, started=started, **log)
     return FileResponse(
         spool, as_attachment=True, filename=filename, content_type=exports.XLSX_CONTENT_TYPE
     )
