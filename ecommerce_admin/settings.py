@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "csp",
+    "ecommerce_admin.apps.EcommerceAdminConfig",
     "customers",
     "sales",
     "analytics",

@@ -117,3 +117,23 @@ def test_defusedxml_is_installed_for_spreadsheet_parsing():
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML is True
+
+
+@pytest.mark.parametrize(
+    ("jwt_key", "warning"),
+    [
+        pytest.param(None, "ecommerce_admin.W001", id="unset-falls-back-to-secret-key"),
+        pytest.param("too-short-key", "ecommerce_admin.W002", id="short"),
+    ],
+)
+def test_check_deploy_refuses_a_weak_or_shared_jwt_key(tmp_path, jwt_key, warning):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}")
+    if jwt_key is None:
+        del env["JWT_SIGNING_KEY"]
+    else:
+        env["JWT_SIGNING_KEY"] = jwt_key
+
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    assert result.returncode != 0
+    assert warning in result.stderr + result.stdout
