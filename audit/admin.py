@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from customers.admin_base import BoundedIdMixin
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(BoundedIdMixin, admin.ModelAdmin):
     """Read-only: the trail is append-only, for staff to read, never to edit."""
 
     list_display = ["created_at", "actor_name", "source", "action", "object_type", "object_ids"]

@@ -58,3 +58,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditEventTarget(models.Model):
+    """One row per object an event touched, so "the history of customer 42" is an index lookup
+    (a JSON containment query is neither portable to SQLite nor indexable as simply)."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="targets")
+    object_type = models.CharField(max_length=64)
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "event"], name="audit_target_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_id}"

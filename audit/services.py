@@ -9,7 +9,7 @@ import contextvars
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .models import AuditEvent
+from .models import AuditEvent, AuditEventTarget
 
 SECRET_FIELDS = frozenset(
     {"password", "confirm_password", "forget_password_key", "link_expires", "oauth_data"}
@@ -62,13 +62,27 @@ def audit_record(
     with the change it describes."""
     clean_changes = {k: v for k, v in (changes or {}).items() if k not in SECRET_FIELDS}
     actor = by if getattr(by, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    ids = [int(pk) for pk in object_ids]
+    event = AuditEvent.objects.create(
         actor=actor,
         actor_name=getattr(actor, "get_username", lambda: "")(),
         source=_source.get(),
         action=action,
         object_type=object_type,
-        object_ids=[int(pk) for pk in object_ids],
+        object_ids=ids,
         changes=clean_changes,
         extra=dict(extra or {}),
     )
+    if ids:
+        AuditEventTarget.objects.bulk_create(
+            [AuditEventTarget(event=event, object_type=object_type, object_id=pk) for pk in ids],
+            batch_size=5000,
+        )
+    return event
+
+
+def audit_history(*, object_type: str, object_id: int, limit: int = 10):
+    """The newest events that touched one object (e.g. for the customer's admin page)."""
+    return AuditEvent.objects.filter(
+        targets__object_type=object_type, targets__object_id=object_id
+    ).order_by("-created_at", "-id")[:limit]

@@ -13,19 +13,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from analytics import selectors as analytics_selectors
-from audit.services import audit_record
+from audit.services import audit_history
 from ecommerce_admin.errors import DomainError
 
 from . import services
@@ -126,72 +125,6 @@ def _run_service(modeladmin, request, call, success: str) -> bool:
         return False
     modeladmin.message_user(request, success, messages.SUCCESS)
     return True
-
-
-@transaction.atomic
-def customers_restore(*, ids: list[int], by) -> int:
-    """Undo soft deletes, all or none: refused when a live customer took the email or number."""
-    deleted = list(
-        Customer.objects.filter(pk__in=ids, is_deleted=True).select_for_update().order_by("pk")
-    )
-    if len(deleted) != len(set(ids)):
-        raise DomainError(services.INVALID_CUSTOMER)
-    emails = [customer.email for customer in deleted]
-    if (
-        len(set(emails)) != len(emails)
-        or Customer.objects.alive().filter(email__in=emails).exists()
-    ):
-        raise DomainError(services.EMAIL_TAKEN_ON_ADD)
-    numbers = [customer.customer_no for customer in deleted if customer.customer_no]
-    if len(set(numbers)) != len(numbers) or (
-        numbers and Customer.objects.alive().filter(customer_no__in=numbers).exists()
-    ):
-        raise DomainError(services.CUSTOMER_NO_TAKEN)
-    try:
-        with transaction.atomic():
-            restored = Customer.objects.filter(pk__in=ids).update(
-                is_deleted=False,
-                deleted_at=None,
-                updated_at=timezone.now(),
-                modified_by=by if getattr(by, "pk", None) else None,
-            )
-    except IntegrityError:
-        # A concurrent add took one of the emails (or numbers) after the check above.
-        raise DomainError(services.EMAIL_TAKEN_ON_ADD) from None
-    audit_record(
-        action="customer.restore",
-        object_type="customer",
-        object_ids=sorted(set(ids)),
-        by=by,
-        changes={"is_deleted": [True, False]},
-    )
-    return restored
-
-
-@transaction.atomic
-def customers_move_to_group(*, ids: list[int], group_id: int, by) -> int:
-    """Move live customers to an existing group, all or none (the update rules of API.md §3.5)."""
-    if not CustomerGroup.objects.select_for_update().filter(pk=group_id).exists():
-        raise DomainError(services.INVALID_GROUP)
-    ids = list(dict.fromkeys(ids))
-    found = (
-        Customer.objects.alive().filter(pk__in=ids).select_for_update().order_by("pk").values("pk")
-    )
-    if len(found) != len(ids):
-        raise DomainError(services.INVALID_CUSTOMER)
-    moved = Customer.objects.filter(pk__in=ids).update(
-        customer_group_id=group_id,
-        updated_at=timezone.now(),
-        modified_by=by if getattr(by, "pk", None) else None,
-    )
-    audit_record(
-        action="customer.move_group",
-        object_type="customer",
-        object_ids=sorted(ids),
-        by=by,
-        extra={"customer_group_id": group_id},
-    )
-    return moved
 
 
 # --- Customers -----------------------------------------------------------------------------------
@@ -487,6 +420,27 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
                     ],
                 }
             )
+        if user.has_perm("audit.view_auditevent"):
+            events = audit_history(object_type="customer", object_id=customer_id, limit=PANEL_ROWS)
+            panels.append(
+                {
+                    "title": "Change history",
+                    "headers": ["Date", "Staff", "Source", "Action", "Changes"],
+                    "rows": [
+                        [
+                            event.created_at,
+                            event.actor_name or "system",
+                            event.get_source_display(),
+                            event.action,
+                            "; ".join(
+                                f"{field}: {before!r} → {after!r}"
+                                for field, (before, after) in event.changes.items()
+                            ),
+                        ]
+                        for event in events
+                    ],
+                }
+            )
         return panels
 
     def set_password_view(self, request, object_id: int):
@@ -557,7 +511,9 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
             _run_service(
                 self,
                 request,
-                lambda: customers_move_to_group(ids=ids, group_id=group.pk, by=request.user),
+                lambda: services.customers_move_to_group(
+                    ids=ids, group_id=group.pk, by=request.user
+                ),
                 f"{len(ids)} customer(s) moved to {group.name}.",
             )
             return None
@@ -593,7 +549,7 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
         _run_service(
             self,
             request,
-            lambda: customers_restore(ids=ids, by=request.user),
+            lambda: services.customers_restore(ids=ids, by=request.user),
             f"{len(ids)} customer(s) restored.",
         )
 

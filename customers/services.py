@@ -427,6 +427,72 @@ def customers_bulk_set_status(*, ids: list[int], is_active: bool, by: Any = None
     return updated
 
 
+@transaction.atomic
+def customers_restore(*, ids: list[int], by) -> int:
+    """Undo soft deletes, all or none: refused when a live customer took the email or number."""
+    deleted = list(
+        Customer.objects.filter(pk__in=ids, is_deleted=True).select_for_update().order_by("pk")
+    )
+    if len(deleted) != len(set(ids)):
+        raise DomainError(INVALID_CUSTOMER)
+    emails = [customer.email for customer in deleted]
+    if (
+        len(set(emails)) != len(emails)
+        or Customer.objects.alive().filter(email__in=emails).exists()
+    ):
+        raise DomainError(EMAIL_TAKEN_ON_ADD)
+    numbers = [customer.customer_no for customer in deleted if customer.customer_no]
+    if len(set(numbers)) != len(numbers) or (
+        numbers and Customer.objects.alive().filter(customer_no__in=numbers).exists()
+    ):
+        raise DomainError(CUSTOMER_NO_TAKEN)
+    try:
+        with transaction.atomic():
+            restored = Customer.objects.filter(pk__in=ids).update(
+                is_deleted=False,
+                deleted_at=None,
+                updated_at=timezone.now(),
+                modified_by=_staff(by),
+            )
+    except IntegrityError:
+        # A concurrent add took one of the emails (or numbers) after the check above.
+        raise DomainError(EMAIL_TAKEN_ON_ADD) from None
+    audit_record(
+        action="customer.restore",
+        object_type="customer",
+        object_ids=sorted(set(ids)),
+        by=by,
+        changes={"is_deleted": [True, False]},
+    )
+    return restored
+
+
+@transaction.atomic
+def customers_move_to_group(*, ids: list[int], group_id: int, by) -> int:
+    """Move live customers to an existing group, all or none (the update rules of API.md §3.5)."""
+    if not CustomerGroup.objects.select_for_update().filter(pk=group_id).exists():
+        raise DomainError(INVALID_GROUP)
+    ids = list(dict.fromkeys(ids))
+    found = (
+        Customer.objects.alive().filter(pk__in=ids).select_for_update().order_by("pk").values("pk")
+    )
+    if len(found) != len(ids):
+        raise DomainError(INVALID_CUSTOMER)
+    moved = Customer.objects.filter(pk__in=ids).update(
+        customer_group_id=group_id,
+        updated_at=timezone.now(),
+        modified_by=_staff(by),
+    )
+    audit_record(
+        action="customer.move_group",
+        object_type="customer",
+        object_ids=sorted(ids),
+        by=by,
+        extra={"customer_group_id": group_id},
+    )
+    return moved
+
+
 def _lock_alive(ids: list[int]) -> list[int]:
     # Locked in id order, so two bulk operations on overlapping ids cannot deadlock.
     return list(
