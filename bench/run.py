@@ -147,7 +147,7 @@ def free_port() -> int:
 class Server:
     """One gunicorn with the production config on a free loopback port."""
 
-    def __init__(self, label: str, env: dict, workers: int, log_dir: Path):
+    def __init__(self, label: str, env: dict, workers: int, log_dir: Path, extra: list[str]):
         self.label = label
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -158,7 +158,7 @@ class Server:
         else:
             cmd += ["--worker-class", "gthread", "--threads", "4", "--timeout", "300"]
         cmd += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
-        cmd += ["--access-logfile", "/dev/null", "--error-logfile", str(self.log_path)]
+        cmd += ["--access-logfile", "/dev/null", "--error-logfile", str(self.log_path), *extra]
         self.command = cmd
         self.process = subprocess.Popen(
             cmd,
@@ -592,6 +592,11 @@ def main() -> None:
     parser.add_argument("--wrk", default="-t2 -c8 -d5s", help='wrk settings, e.g. "-t2 -c8 -d20s"')
     parser.add_argument("--wrk1", default="-t1 -c1 -d2s", help="single-connection run")
     parser.add_argument("--database-url", help="default: postgres://.../bench_<N>")
+    parser.add_argument(
+        "--gunicorn-args",
+        default="",
+        help='extra gunicorn flags, after the config file (e.g. "--worker-class sync")',
+    )
     parser.add_argument("--reseed", action="store_true", help="reload the data even if present")
     parser.add_argument("--only", help="comma-separated scenario names (substring match)")
     parser.add_argument("--no-naive", action="store_true")
@@ -651,6 +656,7 @@ def main() -> None:
         "wrk": args.wrk,
         "wrk1": args.wrk1,
         "gunicorn_workers": workers,
+        "gunicorn_args": args.gunicorn_args,
     }
     log(f"machine: {machine}")
 
@@ -659,9 +665,10 @@ def main() -> None:
     once: dict = {}
     deleted_ids: list[int] = []
     try:
-        ours = Server("ours", env_ours, workers, tmp)
+        extra = shlex.split(args.gunicorn_args)
+        ours = Server("ours", env_ours, workers, tmp, extra)
         servers.append(ours)
-        naive = None if args.no_naive else Server("naive", env_naive, workers, tmp)
+        naive = None if args.no_naive else Server("naive", env_naive, workers, tmp, extra)
         if naive:
             servers.append(naive)
         # Warm every worker (imports, DB connections, caches) before anything is measured.
@@ -764,7 +771,9 @@ def main() -> None:
         "",
         f"Machine: {machine['nproc']} cores, {machine['ram_gib']} GiB RAM, PostgreSQL "
         f"{machine['postgresql']}, Python {machine['python']}, gunicorn {workers} workers "
-        "(gunicorn.conf.py), server and wrk on the same machine.",
+        f"(gunicorn.conf.py {args.gunicorn_args}".rstrip()
+        + "), server and wrk on the same "
+        f"machine; load average at the end {os.getloadavg()[0]:.1f}.",
         "",
         report,
         "",
