@@ -238,6 +238,9 @@ def parse_events(body: Any, serializer_class: type[EventSerializer]) -> tuple[li
         item_errors = form.errors  # {index: errors} in DRF 3.18, a list before
         pairs = item_errors.items() if isinstance(item_errors, dict) else enumerate(item_errors)
         for index, fields in sorted(pairs):
+            if not isinstance(fields, dict):
+                # An item that is not an object at all (`[null]`): DRF reports a bare list.
+                fields = {"non_field_errors": fields}
             for field, messages in fields.items():
                 key = f"[{index}]" if field == "non_field_errors" else f"[{index}].{field}"
                 errors[key] = [str(message) for message in messages]

@@ -591,21 +591,14 @@ def test_huge_customer_filters_on_analytics_lists_never_fail_the_server(api, pat
         assert response.json()["data"] == []
 
 
-NULL_ITEM_500 = pytest.mark.xfail(
-    strict=True,
-    reason="known defect (reported): analytics.serializers.parse_events assumes every item's "
-    "errors are a dict; a null item's are a list -> AttributeError -> 500. Remove when fixed.",
-)
-
-
 @pytest.mark.parametrize(
     "raw",
     [
-        pytest.param("[null]", marks=NULL_ITEM_500),
+        "[null]",
         "[1]",
         '["x"]',
         "[[]]",
-        pytest.param("[{}, null]", marks=NULL_ITEM_500),
+        "[{}, null]",
         '[{}, "x"]',
     ],
 )

@@ -67,23 +67,4 @@ def token(superuser, in_test_transaction) -> str:
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_honours_its_schema(case, token):
-    if is_known_defect(case):
-        hypothesis.reject()
     case.call_and_validate(headers={"Authorization": token}, checks=CHECKS)
-
-
-#: Reported defects in other apps' code, pinned by a strict xfail in test_hostile_input.py; the
-#: fuzzer keeps exploring these operations with every other input. Remove once fixed.
-KNOWN_NULL_ITEM_500 = {
-    ("POST", "/api/analytics/visits/"),
-    ("POST", "/api/analytics/product-views/"),
-}
-
-
-def is_known_defect(case) -> bool:
-    body = getattr(case, "body", None)
-    return (
-        (case.method.upper(), case.path) in KNOWN_NULL_ITEM_500
-        and isinstance(body, list)
-        and any(item is None for item in body)
-    )
