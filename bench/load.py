@@ -500,6 +500,29 @@ def verify(database_url: str, clients: list[Client], before: dict, run: str, use
     return checks
 
 
+def sabotage(database_url: str, clients: list[Client]) -> None:
+    import psycopg
+
+    deleted = sorted(set().union(*(c.deleted for c in clients)))
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "UPDATE customers_customer SET first_name = 'Sabotage', updated_at = now() "
+            "WHERE id = %s",
+            [clients[0].plan.read_ids[0]],
+        )
+        if deleted:
+            conn.execute(
+                "UPDATE customers_customer SET is_deleted = false, deleted_at = NULL WHERE id = %s",
+                [deleted[0]],
+            )
+        conn.execute(
+            "INSERT INTO audit_auditevent (created_at, actor_name, source, action, object_type, "
+            "object_ids, changes, extra) VALUES (now(), '', 'api', 'customer.update', 'customer', "
+            "'[1]', '{}', '{}')"
+        )
+    log("sabotage: 1 untouched customer changed, 1 delete undone, 1 audit event added")
+
+
 # --- Report -----------------------------------------------------------------------------------
 def percentile(values: list[float], q: float) -> float:
     if len(values) == 1:
@@ -572,6 +595,12 @@ def main() -> int:
     parser.add_argument("--per-client", type=int, default=600, help="seeded customers per client")
     parser.add_argument("--random-seed", type=int, default=None)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument(
+        "--sabotage",
+        action="store_true",
+        help="prove the checks can fail: after the run, change one untouched customer, undo one "
+        "seen delete and add one audit event behind the client's back (the run must FAIL)",
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.random_seed)
@@ -628,6 +657,8 @@ def main() -> int:
     finally:
         server.stop()
 
+    if args.sabotage:
+        sabotage(args.database_url, clients)
     checks = verify(args.database_url, clients, before, run, user.pk)
     text, passed = report(clients, elapsed, checks, args, args.workers, server.log_path)
     results = ROOT / "bench" / "results"
