@@ -189,6 +189,9 @@ def customer_create(
         raise DomainError(EMAIL_TAKEN_ON_ADD)
     if password != confirm_password:
         raise DomainError(PASSWORD_MISMATCH)
+    # Hashed before the group row is locked: Argon2 takes a sizeable fraction of a second, and
+    # under the lock every add into this group (and group delete) would queue behind it.
+    password_hash = make_password(password)
     if _lock_group(group_id) is None:
         raise DomainError(INVALID_GROUP)
 
@@ -200,7 +203,7 @@ def customer_create(
         username=email,
         email=email,
         mobile_number=mobile_number,
-        password=make_password(password),
+        password=password_hash,
         is_active=is_active,
         mail_status=mail_status,
         newsletter=newsletter,
@@ -301,6 +304,8 @@ def _customer_update(
     confirm_password = confirm_password or None
     if password != confirm_password:
         raise DomainError(PASSWORD_MISMATCH)
+    # Hashed before the group row is locked (see customer_create).
+    password_hash = make_password(password) if password is not None else None
     if _lock_group(group_id) is None:
         raise DomainError(INVALID_GROUP)
     customer_no = changes.pop("customer_no")
@@ -314,8 +319,8 @@ def _customer_update(
     if not isinstance(email, _Unset):
         customer.email = email
         customer.username = email  # the login follows the email
-    if password is not None:
-        customer.password = make_password(password)
+    if password_hash is not None:
+        customer.password = password_hash
     for field, value in changes.items():
         if field == "avatar" or isinstance(value, _Unset):
             continue

@@ -14,7 +14,8 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.db import DatabaseError, connection, transaction
 
 from audit.models import AuditEvent
 from conftest import client_for, make_staff
@@ -263,3 +264,59 @@ def test_group_delete_racing_adds_into_it_never_leaves_a_customer_without_its_gr
     assert sorted(c.pk for c in created) == sorted(r.json()["data"]["id"] for r in added_ok)
     assert all(c.customer_group_id == group.pk for c in created)
     assert AuditEvent.objects.count() == len(added_ok) + len(deleted_ok)
+
+
+# --- (d) no group lock held while a password is hashed -----------------------------------------
+class BlockingHasher(MD5PasswordHasher):
+    """Hashes like MD5, but waits inside `encode` until the test lets it go."""
+
+    algorithm = "blocking_md5"
+    hashing = threading.Event()
+    release = threading.Event()
+
+    def encode(self, password, salt):
+        BlockingHasher.hashing.set()
+        BlockingHasher.release.wait(timeout=20)
+        return super().encode(password, salt)  # "blocking_md5$...": MD5 under our name
+
+
+def group_lock_is_free(group_id: int) -> bool:
+    try:
+        with transaction.atomic():
+            CustomerGroup.objects.select_for_update(nowait=True).filter(pk=group_id).exists()
+    except DatabaseError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("method", ["add", "update"])
+def test_a_password_is_hashed_before_the_group_row_is_locked(settings, method):
+    # Argon2 takes ~0.1-0.6 s of CPU: under the group's row lock it would queue every add and
+    # update into that group (the default group takes most adds) behind one another's hashing.
+    group = CustomerGroupFactory()
+    client = client_for(make_staff("hasher", superuser=True))
+    if method == "add":
+        send = lambda: client.post(  # noqa: E731
+            "/api/customer", add_body(group.pk, "hash@example.com"), format="json"
+        )
+    else:
+        customer = CustomerFactory(customer_group=group)
+        body = put_body(customer, "Hashed", True, "1234567")
+        body |= {"password": "Other-pass1", "confirmPassword": "Other-pass1"}
+        send = lambda: client.put(f"/api/customer/{customer.pk}", body, format="json")  # noqa: E731
+
+    settings.PASSWORD_HASHERS = [f"{__name__}.BlockingHasher"]
+    BlockingHasher.hashing.clear()
+    BlockingHasher.release.clear()
+    results = []
+    thread = threading.Thread(target=lambda: (results.append(send()), connection.close()))
+    thread.start()
+    try:
+        assert BlockingHasher.hashing.wait(timeout=20)
+        free = group_lock_is_free(group.pk)
+    finally:
+        BlockingHasher.release.set()
+        thread.join(timeout=30)
+    assert free, "the group row is locked while the password is hashed"
+    assert results[0].status_code == 200, results[0].content
+    assert Customer.objects.get().password.startswith("blocking_md5$")
