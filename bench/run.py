@@ -119,23 +119,80 @@ def ensure_database(database_url: str, customers: int, env: dict, reseed: bool) 
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    with psycopg.connect(database_url) as conn:
-        comment = conn.execute(
-            "SELECT obj_description('customers_customer'::regclass, 'pg_class')"
-        ).fetchone()[0]
-    marker = f"bench seed: {customers} customers"
-    info = {"seeded": False}
-    if reseed or comment != marker:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        comment = seed_marker(conn)
+        # The bench superuser, before any copy of the database, so its id is the same in both.
+        conn.execute(
+            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, "
+            "email, is_staff, is_active, date_joined) VALUES ('!', true, 'bench-admin', '', '', "
+            "'bench@example.com', true, true, now()) ON CONFLICT (username) DO UPDATE SET "
+            "is_superuser = true, is_staff = true, is_active = true"
+        )
+    prefix = f"bench seed: {customers} customers"
+    info: dict = {"seeded": False}
+    if reseed or not (comment or "").startswith(prefix):
         log(f"seeding {customers:,} customers (+ orders, views, visits) ...")
         result = seeder.seed(database_url, customers, log=log)
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
         with psycopg.connect(database_url, autocommit=True) as conn:
-            conn.execute(f"COMMENT ON TABLE customers_customer IS '{marker}'")
+            conn.execute(f"COMMENT ON TABLE customers_customer IS '{prefix} @ {stamp}'")
         info = {"seeded": True, **result}
     else:
         log(f"database {name} already holds the {customers:,}-customer seed")
         with psycopg.connect(database_url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE customers_customer")
     return info
+
+
+def seed_marker(conn) -> str | None:
+    return conn.execute(
+        "SELECT obj_description('customers_customer'::regclass, 'pg_class')"
+    ).fetchone()[0]
+
+
+def search_index_names() -> list[str]:
+    """The indexes of the PostgreSQL-only index migration (read from the migration itself)."""
+    import importlib.util
+
+    names: list[str] = []
+    for path in sorted((ROOT / "customers" / "migrations").glob("*postgres*index*.py")):
+        spec = importlib.util.spec_from_file_location(f"bench_mig_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        names += [entry[0] for entry in getattr(module, "INDEXES", [])]
+    return names
+
+
+def naive_database(database_url: str) -> tuple[str, list[str]]:
+    """A copy of the bench database without the migration's search indexes, for the baseline.
+
+    The baseline is "DRF defaults, no index tuning": it keeps the model's own indexes but not the
+    PostgreSQL-only trigram/filter indexes. Copied (CREATE DATABASE … TEMPLATE) once per seed.
+    """
+    import psycopg
+
+    source = database_url.rsplit("/", 1)[1]
+    name = f"{source}_naive"
+    url = database_url.rsplit("/", 1)[0] + f"/{name}"
+    admin = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(database_url) as conn:
+        wanted = seed_marker(conn)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    current = None
+    if exists:
+        with psycopg.connect(url) as conn:
+            current = seed_marker(conn)
+    if current != wanted:
+        log(f"copying {source} to {name} for the naive baseline ...")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    dropped = search_index_names()
+    with psycopg.connect(url, autocommit=True) as conn:
+        for index in dropped:
+            conn.execute(f'DROP INDEX IF EXISTS "{index}"')
+    return url, dropped
 
 
 def free_port() -> int:
@@ -502,7 +559,7 @@ def alive_ids(database_url: str, count: int, exclude: set[int]) -> list[int]:
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute(
-            "SELECT id FROM customers_customer TABLESAMPLE SYSTEM (2) "
+            "SELECT id FROM customers_customer TABLESAMPLE SYSTEM (5) "
             "WHERE NOT is_deleted AND NOT EXISTS (SELECT 1 FROM sales_vendor v "
             "WHERE v.customer_id = customers_customer.id) LIMIT %s",
             [count * 3],
@@ -600,6 +657,13 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="reload the data even if present")
     parser.add_argument("--only", help="comma-separated scenario names (substring match)")
     parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument(
+        "--naive-db",
+        choices=["copy", "same"],
+        default="copy",
+        help="copy: the baseline reads a copy without the search indexes (default); "
+        "same: it reads our database, indexes included",
+    )
     parser.add_argument("--no-exports", action="store_true")
     parser.add_argument("--no-bulk-delete", action="store_true")
     parser.add_argument(
@@ -616,10 +680,14 @@ def main() -> None:
     workers = 2 * (os.cpu_count() or 1)
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     env_ours = server_env(database_url, "ecommerce_admin.settings", str(tmp / "cache"))
-    env_naive = server_env(database_url, "bench.settings", str(tmp / "cache"))
     seed_info = ensure_database(database_url, customers, env_ours, args.reseed)
+    naive_url, naive_dropped = database_url, []
+    if not args.no_naive and args.naive_db == "copy":
+        naive_url, naive_dropped = naive_database(database_url)
+    env_naive = server_env(naive_url, "bench.settings", str(tmp / "cache"))
 
-    os.environ.update(env_naive)  # this process: bench settings (captures + token)
+    # This process: bench settings on our database (captures and the token).
+    os.environ.update(server_env(database_url, "bench.settings", str(tmp / "cache")))
     import django
 
     django.setup()
@@ -657,6 +725,8 @@ def main() -> None:
         "wrk1": args.wrk1,
         "gunicorn_workers": workers,
         "gunicorn_args": args.gunicorn_args,
+        "naive_database": naive_url.rsplit("/", 1)[1],
+        "naive_without_indexes": naive_dropped,
     }
     log(f"machine: {machine}")
 
@@ -773,7 +843,13 @@ def main() -> None:
         f"{machine['postgresql']}, Python {machine['python']}, gunicorn {workers} workers "
         f"(gunicorn.conf.py {args.gunicorn_args}".rstrip()
         + "), server and wrk on the same "
-        f"machine; load average at the end {os.getloadavg()[0]:.1f}.",
+        f"machine; load average at the end {os.getloadavg()[0]:.1f}. Naive baseline on "
+        f"`{machine['naive_database']}`"
+        + (
+            f" (a copy without {', '.join(naive_dropped)})."
+            if naive_dropped
+            else " (no search-index migration to leave out)."
+        ),
         "",
         report,
         "",
