@@ -133,9 +133,11 @@ def test_deletes_updates_and_bulk_status_on_the_same_customers_lose_no_update(at
         client = client_for(staff)
         writes.append((kind, targets, lambda: send(client)))
 
+    put_sent = {}  # first name → the values that PUT sends
     for n in range(12):
         customer = customers[n % 6]
-        body = put_body(customer, f"Put{n}", n % 3 != 0, f"+44700{n:06d}")
+        put_sent[f"Put{n}"] = (f"Put{n}", n % 3 != 0, f"+44700{n:06d}")
+        body = put_body(customer, *put_sent[f"Put{n}"])
         add(
             "put",
             [customer.pk],
@@ -213,7 +215,12 @@ def test_deletes_updates_and_bulk_status_on_the_same_customers_lose_no_update(at
             first_name, _, mobile = state["values"]
             if kind == "put":
                 data = response.json()["data"]
-                state["values"] = (data["firstName"], bool(data["isActive"]), data["mobileNumber"])
+                sent = put_sent[data["firstName"]]
+                assert (data["id"], bool(data["isActive"]), data["mobileNumber"]) == (
+                    pk,
+                    *sent[1:],
+                )
+                state["values"] = sent
             elif kind == "bulk_status":
                 state["values"] = (first_name, status_sent[tuple(targets)], mobile)
             else:
