@@ -13,9 +13,11 @@ is compared with everything the client saw.
    `--seconds`: 70% reads (list pages with filters, detail, counts, group list), 20% adds and
    updates (PUT and bulk status), 10% deletes (single and bulk of 2-5). A few writes are meant to
    be refused (an add with a taken email, deleting a vendor that has products).
-   Each thread writes only to customers it owns (a slice of the seed plus what it adds), so the
-   order of the writes to one customer is the thread's order and the expected final state is
-   exact. Races on the same rows are the subject of ecommerce_admin/tests/test_concurrency_api.py.
+   Most writes go to customers the thread owns (a slice of the seed plus what it adds): the
+   order of the writes to one of them is the thread's order, so the expected final state is
+   exact. 30% of the PUTs and bulk status changes go to 16 shared customers all threads race on;
+   those are checked by replaying the successful writes in audit-event (= row lock) order.
+   More races: ecommerce_admin/tests/test_concurrency_api.py.
 4. Verification against the database: every add the client saw succeed exists with the data it
    sent (and the id it was told); every update/status change seen succeeding is there unless a
    later seen-successful write of the same thread changed it; every delete seen succeeding is a
@@ -74,6 +76,9 @@ READ_KINDS = [
     ("groups", 12),
 ]
 # (kind, share of all requests) for writes: 20% adds/updates, 10% deletes.
+# Shared customers every client updates (PUT, bulk status; never deleted): real races.
+HOT_CUSTOMERS = 16
+HOT_SHARE = 0.3  # of the updates and status changes
 WRITE_KINDS = [
     ("add", 0.095),
     ("add duplicate", 0.005),
@@ -117,6 +122,8 @@ class Plan:
     taken_emails: list[str]
     vendor_ids: list[int]
     owned: list[list[int]]
+    hot: list[int]
+    hot_active: dict  # is_active of each shared customer before the run
     months: list[str]
 
 
@@ -132,6 +139,7 @@ class Client:
     expected: dict = field(default_factory=dict)  # id → {field: value} the client set
     deleted: set = field(default_factory=set)
     added: int = 0
+    updated: int = 0
 
     def __post_init__(self):
         self.alive = list(self.plan.owned[self.index])
@@ -249,9 +257,11 @@ class Client:
         elif not self.alive:
             self.read("groups")  # nothing left to write to: a read instead
         elif kind == "update":
-            pk = rng.choice(self.alive)
+            hot = rng.random() < HOT_SHARE
+            pk = rng.choice(plan.hot if hot else self.alive)
+            self.updated += 1
             state = {
-                "first_name": f"Upd{self.index}r{rng.randint(0, 10**6)}",
+                "first_name": f"Upd{self.index}n{self.updated}",  # unique: finds its audit event
                 "last_name": rng.choice(seeder.LAST_NAMES),
                 "mobile_number": f"+49{rng.randint(10**8, 10**9 - 1)}",
                 "customer_group_id": rng.choice(plan.groups),
@@ -259,12 +269,15 @@ class Client:
                 "newsletter": rng.random() < 0.5,
                 "mail_status": rng.random() < 0.5,
             }
-            self.attempt(kind, "PUT", f"/api/customer/{pk}", self.body(state), [pk], state)
+            path = f"/api/customer/{pk}"
+            self.attempt(kind, "PUT", path, self.body(state), [pk], state, hot=hot)
         elif kind == "bulk-status":
-            ids = rng.sample(self.alive, min(len(self.alive), rng.randint(1, 5)))
+            hot = rng.random() < HOT_SHARE
+            pool = plan.hot if hot else self.alive
+            ids = rng.sample(pool, min(len(pool), rng.randint(1, 5)))
             state = {"is_active": rng.random() < 0.5}
             body = {"customerIds": ids, "statusId": int(state["is_active"])}
-            self.attempt(kind, "POST", "/api/customer/bulk-status", body, ids, state)
+            self.attempt(kind, "POST", "/api/customer/bulk-status", body, ids, state, hot=hot)
         elif kind == "delete":
             pk = rng.choice(self.alive)
             self.attempt(kind, "DELETE", f"/api/customer/{pk}", None, [pk], {})
@@ -285,11 +298,12 @@ class Client:
             "status": int(state["is_active"]),
         }
 
-    def attempt(self, kind, method, path, body, ids, state, *, refusal=None):
+    def attempt(self, kind, method, path, body, ids, state, *, refusal=None, hot=False):
         status, data = self.call(kind, method, path, body)
         message = (data or {}).get("message") if isinstance(data, dict) else None
         ok = status == 200
         entry = {"kind": kind, "ids": ids, "sent": state, "status": status, "message": message}
+        entry["hot"] = hot
         self.writes.append(entry)
         if refusal is not None:
             if status != 400 or message != refusal:
@@ -303,6 +317,8 @@ class Client:
             entry["ids"] = [pk]
             self.expected[pk] = dict(state)
             self.alive.append(pk)
+        elif hot:
+            pass  # shared customers: checked in the order the database serialised the writes
         elif kind in ("update", "bulk-status"):
             for pk in ids:
                 self.expected.setdefault(pk, {}).update(state)
@@ -327,7 +343,7 @@ def prepare(database_url: str, concurrency: int, per_client: int, rng: random.Ra
                    WHERE NOT c.is_deleted AND c.customer_group_id IS NOT NULL LIMIT 50"""
             )
         ]
-        wanted = concurrency * per_client + 2000
+        wanted = concurrency * per_client + 2000 + HOT_CUSTOMERS
         free = [
             r[0]
             for r in conn.execute(
@@ -340,7 +356,11 @@ def prepare(database_url: str, concurrency: int, per_client: int, rng: random.Ra
         ]
         if len(free) < wanted:
             sys.exit(f"only {len(free)} live customers to use; reseed (--reseed) or use fewer")
-        read_ids, owned_ids = free[:2000], free[2000:]
+        read_ids, hot, owned_ids = (
+            free[:2000],
+            free[2000 : 2000 + HOT_CUSTOMERS],
+            free[2000 + HOT_CUSTOMERS :],
+        )
         taken = [
             r[0]
             for r in conn.execute(
@@ -352,12 +372,19 @@ def prepare(database_url: str, concurrency: int, per_client: int, rng: random.Ra
             "SELECT min(created_at), max(created_at) FROM customers_customer"
         ).fetchone()
         months = sorted({f"{y}-{m:02d}" for y in range(lo.year, hi.year + 1) for m in range(1, 13)})
+        hot_active = dict(
+            conn.execute(
+                "SELECT id, is_active FROM customers_customer WHERE id = ANY(%s)", [hot]
+            ).fetchall()
+        )
     return {
         "vendor_ids": vendor_ids,
         "read_ids": read_ids,
         "taken_emails": taken,
         "groups": groups,
         "owned": [owned_ids[i::concurrency] for i in range(concurrency)],
+        "hot": hot,
+        "hot_active": hot_active,
         "months": months,
     }
 
@@ -389,13 +416,15 @@ def verify(database_url: str, clients: list[Client], before: dict, run: str, use
     expected = {}
     for client in clients:
         expected.update(client.expected)
-    touched = set(expected) | deleted
+    hot = set(clients[0].plan.hot)
+    hot_ok = [w for w in ok_writes if w["hot"]]
+    touched = set(expected) | deleted | {pk for w in hot_ok for pk in w["ids"]}
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute(
             f"""SELECT id, {", ".join(FIELDS)}, is_deleted, deleted_at IS NOT NULL
                 FROM customers_customer WHERE id = ANY(%s)""",
-            [sorted(touched | {pk for c in clients for pk in c.plan.vendor_ids})],
+            [sorted(touched | hot | {pk for c in clients for pk in c.plan.vendor_ids})],
         ).fetchall()
         db = {
             r[0]: {**dict(zip(FIELDS, r[1:-2], strict=True)), "is_deleted": r[-2], "has_at": r[-1]}
@@ -419,7 +448,7 @@ def verify(database_url: str, clients: list[Client], before: dict, run: str, use
             )
         }
         events = conn.execute(
-            """SELECT id, action, object_ids, actor_id, source FROM audit_auditevent
+            """SELECT id, action, object_ids, actor_id, source, changes FROM audit_auditevent
                WHERE id > %s ORDER BY id""",
             [before["max_event"]],
         ).fetchall()
@@ -478,8 +507,22 @@ def verify(database_url: str, clients: list[Client], before: dict, run: str, use
         and alive_now == before["alive"] + len(added) - len(deleted),
         f"total {before['rows']} → {rows_now}, live {before['alive']} → {alive_now}",
     )
+    problems, replayed = replay_hot(clients[0].plan.hot_active, hot_ok, events)
+    wrong_hot = [
+        (pk, fields, db.get(pk))
+        for pk, fields in replayed.items()
+        if any(db[pk][f] != v for f, v in fields.items())
+    ]
+    check(
+        "shared customers: the writes seen succeeding, replayed in audit (= lock) order, give "
+        "the final rows (no lost update)",
+        not problems and not wrong_hot,
+        f"{len(hot_ok)} writes on {len(hot)} shared customers"
+        + (f"; {problems[:3]}" if problems else "")
+        + (f"; first mismatch {wrong_hot[0]}" if wrong_hot else ""),
+    )
     want = Counter((AUDIT_ACTION[w["kind"]], tuple(sorted(w["ids"]))) for w in ok_writes)
-    got = Counter((action, tuple(sorted(ids))) for _, action, ids, _, _ in events)
+    got = Counter((action, tuple(sorted(ids))) for _, action, ids, *_ in events)
     check(
         "audit trail: exactly one event per successful write (action and ids)",
         want == got,
@@ -493,8 +536,8 @@ def verify(database_url: str, clients: list[Client], before: dict, run: str, use
     )
     check(
         "audit events: actor = the client's staff user, source = api; one target row per id",
-        all(actor == user_id and source == "api" for *_, actor, source in events)
-        and targets == sum(len(ids) for _, _, ids, _, _ in events),
+        all(actor == user_id and source == "api" for _, _, _, actor, source, _ in events)
+        and targets == sum(len(ids) for _, _, ids, *_ in events),
         f"{targets} targets",
     )
     return checks
@@ -515,12 +558,63 @@ def sabotage(database_url: str, clients: list[Client]) -> None:
                 "UPDATE customers_customer SET is_deleted = false, deleted_at = NULL WHERE id = %s",
                 [deleted[0]],
             )
+        conn.execute(  # a lost update on a shared customer
+            "UPDATE customers_customer SET is_active = NOT is_active WHERE id = %s",
+            [clients[0].plan.hot[0]],
+        )
         conn.execute(
             "INSERT INTO audit_auditevent (created_at, actor_name, source, action, object_type, "
             "object_ids, changes, extra) VALUES (now(), '', 'api', 'customer.update', 'customer', "
             "'[1]', '{}', '{}')"
         )
-    log("sabotage: 1 untouched customer changed, 1 delete undone, 1 audit event added")
+    log("sabotage: 1 untouched and 1 shared customer changed, 1 delete undone, 1 audit event added")
+
+
+def replay_hot(initial: dict, hot_ok: list, events: list) -> tuple[list, dict]:
+    """Apply the successful writes to the shared customers in audit event order.
+
+    Each write holds the customer's row lock from its first statement to its commit and records
+    its event under it, so for one customer the event ids are the order the writes took effect.
+    A PUT is found by the unique first name it set; a bulk status by its ids and the value (when
+    it changed nothing, every customer already had the value it sent). `initial`: is_active of
+    each shared customer before the run (only the client writes to them).
+    """
+    hot = set(initial)
+    puts = {w["sent"]["first_name"]: w for w in hot_ok if w["kind"] == "update"}
+    statuses = Counter(
+        (tuple(sorted(w["ids"])), w["sent"]["is_active"])
+        for w in hot_ok
+        if w["kind"] == "bulk-status"
+    )
+    state: dict[int, dict] = {pk: {"is_active": active} for pk, active in initial.items()}
+    problems = []
+    for event_id, action, ids, _, _, changes in events:
+        if not hot & set(ids):
+            continue
+        if action == "customer.update":
+            write = puts.pop(changes.get("first_name", [None, None])[1], None)
+            if write is None or write["ids"] != ids:
+                problems.append(f"event {event_id}: no PUT seen succeeding matches it")
+                continue
+            state[ids[0]].update(write["sent"])
+        elif action == "customer.bulk_status":
+            key = tuple(sorted(ids))
+            if "is_active" in changes:
+                value = changes["is_active"][1]
+            else:
+                known = {state[pk]["is_active"] for pk in ids}
+                value = known.pop() if len(known) == 1 else None  # None: it should have changed
+            if not statuses[(key, value)]:
+                problems.append(f"event {event_id}: no bulk status {key} = {value} seen")
+                continue
+            statuses[(key, value)] -= 1
+            for pk in ids:
+                state[pk]["is_active"] = value
+        else:
+            problems.append(f"event {event_id}: {action} on a shared customer")
+    if puts:
+        problems.append(f"PUTs seen succeeding without an event: {sorted(puts)[:5]}")
+    return problems, state
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -598,8 +692,9 @@ def main() -> int:
     parser.add_argument(
         "--sabotage",
         action="store_true",
-        help="prove the checks can fail: after the run, change one untouched customer, undo one "
-        "seen delete and add one audit event behind the client's back (the run must FAIL)",
+        help="prove the checks can fail: after the run, change one untouched and one shared "
+        "customer, undo one seen delete and add one audit event behind the client's back "
+        "(the run must FAIL)",
     )
     args = parser.parse_args()
 
