@@ -139,7 +139,7 @@ def seed(database_url: str, customers: int, *, reset: bool = True, log=print) ->
                     (first_name, last_name, username, email, mobile_number, password,
                      customer_group_id, is_active, mail_status, newsletter, is_deleted, deleted_at,
                      city, country_id, ip, safe, customer_no, created_at, updated_at)
-                SELECT f, l, e, e, '+44' || lpad((g * 7919 % 1000000000)::text, 10, '0'),
+                SELECT f, l, e, e, '+44' || lpad((g::bigint * 7919 % 1000000000)::text, 10, '0'),
                        '!bench-unusable-password', grp, r2 >= 0.10, r3 < 0.3, r3 < 0.5,
                        r1 < 0.02, CASE WHEN r1 < 0.02 THEN c + interval '1 day' END,
                        'City ' || (g % 500), 1 + g % 200, '10.0.' || (g % 250) || '.' || (g % 200),
