@@ -742,7 +742,10 @@ def main() -> None:
         if naive:
             servers.append(naive)
         # Warm every worker (imports, DB connections, caches) before anything is measured.
-        for server, path in [(ours, "/api/customer?limit=20"), (naive, "/naive/customer/")]:
+        for server, path in [
+            (ours, "/api/customer?limit=20"),
+            (naive, "/naive/customer/?limit=20"),
+        ]:
             if server:
                 wrk(wrk_bin, server.base + path, ["-t2", "-c16", "-d2s"], token, tmp)
         selected = scenarios(params)
