@@ -27,7 +27,7 @@ from analytics import selectors as analytics_selectors
 from audit.services import audit_history
 from ecommerce_admin.errors import DomainError
 
-from . import services
+from . import exports, services
 from .admin_base import MAX_PK, BoundedIdMixin
 from .admin_filters import CreatedFilter
 from .admin_forms import (
@@ -320,14 +320,14 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
             )
         started = time.monotonic()
         data = super().get_export_data(file_format, request, queryset, **kwargs)
-        ExportLog.objects.create(
+        exports.record_export(
             user=request.user,
             kind=ExportLog.Kind.ALL,
+            fmt=file_format.get_title().lower(),
+            row_count=queryset.count(),
+            started=started,
             source="admin",
             filters=_filters_of(request),
-            row_count=queryset.count(),
-            format=file_format.get_title().lower(),
-            duration_ms=int((time.monotonic() - started) * 1000),
         )
         return data
 

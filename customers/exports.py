@@ -31,6 +31,8 @@ from django.db import connections, router, transaction
 from django.db.models import DateTimeField, F, Func, Value
 from django.utils import timezone
 
+from audit.services import audit_record, audit_source
+
 from .models import Customer, ExportLog
 
 HEADERS = (
@@ -538,14 +540,25 @@ def record_export(
     filters: dict | None = None,
     ids: Sequence[int] | None = None,
 ) -> ExportLog:
-    """Log one export (API.md §3.11: who, when, which filter or ids, row count)."""
-    return ExportLog.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        kind=kind,
-        source=source,
-        filters=filters or {},
-        ids=list(ids or []),
-        row_count=row_count,
-        format=fmt,
-        duration_ms=int((time.monotonic() - started) * 1000),
-    )
+    """Log one export (API.md §3.11: who, when, which filter or ids, row count), in the export
+    log and in the audit trail, together."""
+    user = user if user is not None and user.is_authenticated else None
+    with transaction.atomic(), audit_source(source):
+        log = ExportLog.objects.create(
+            user=user,
+            kind=kind,
+            source=source,
+            filters=filters or {},
+            ids=list(ids or []),
+            row_count=row_count,
+            format=fmt,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+        audit_record(
+            action="customer.export",
+            object_type="customer",
+            object_ids=list(ids or []),
+            by=user,
+            extra={"kind": kind, "format": fmt, "rows": row_count, "filters": filters or {}},
+        )
+    return log

@@ -31,6 +31,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from audit.services import audit_record
+
 from .exports import unsanitise_cell
 from .models import Customer, CustomerGroup
 from .serializers import FlagField, MobileNumberField
@@ -429,6 +431,7 @@ def apply(path: Path, report: Report, *, dry_run: bool = False) -> Report:
     now = timezone.now()
     password = make_password(None)
     update_fields = ["first_name", "last_name", "mobile_number", "customer_group", "is_active"]
+    touched: list[int] = []
     try:
         with transaction.atomic():
             for batch in _batches(path, groups, None, report.invalid_rows):
@@ -446,6 +449,19 @@ def apply(path: Path, report: Report, *, dry_run: bool = False) -> Report:
                 )
                 report.created += len(creates)
                 report.updated += len(updates)
+                touched.extend(customer.pk for customer in [*creates, *updates])
+            audit_record(
+                action="customer.import",
+                object_type="customer",
+                object_ids=touched,
+                extra={
+                    "file": path.name,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "skipped": report.skipped,
+                },
+            )
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import audit_source
 from customers import imports
 
 #: Problems printed one per line; past this many only their number is given.
@@ -49,7 +50,8 @@ class Command(BaseCommand):
                     f"{report.rows:,} rows; nothing was written (fix them, or use "
                     "--skip-invalid)."
                 )
-            imports.apply(path, report, dry_run=dry_run)
+            with audit_source("command"):
+                imports.apply(path, report, dry_run=dry_run)
         except imports.ImportFileError as exc:
             raise CommandError(str(exc)) from None
 
