@@ -69,13 +69,16 @@ def assert_error(response, http: int, message: str) -> None:
 @pytest.fixture
 def three(db):
     group = CustomerGroupFactory(name="Retail")
-    base = timezone.now() - datetime.timedelta(days=3)
+    # One customer per calendar day (noon, local time), whatever the clock says when the
+    # tests run: the date filter tests pick one of them by its day.
+    base = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    base -= datetime.timedelta(days=5)
     return [
         CustomerFactory(
             first_name=first,
             last_name=last,
             customer_group=group,
-            created_at=base + datetime.timedelta(hours=i),
+            created_at=base + datetime.timedelta(days=i),
         )
         for i, (first, last) in enumerate([("Ada", "Lovelace"), ("Alan", None), ("Grace", "")])
     ]
