@@ -918,6 +918,7 @@ def main() -> None:
         )
     )
     log(f"written bench/results/{stamp}.md and .json")
+    shutil.rmtree(tmp, ignore_errors=True)  # gunicorn logs and caches (kept when a run fails)
 
 
 def target_lines(results: list[Result], once: dict, customers: int) -> list[str]:
