@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from analytics import selectors
-from customers.models import Customer, CustomerGroup
+from customers.selectors import customer_totals, customers_created_today
 
 NEW_CUSTOMER_DAYS = 30
 TOP_PRODUCTS = 10
@@ -179,13 +178,10 @@ def _truncate(text: str, length: int) -> str:
 
 def customer_cards() -> list[dict]:
     """The dashboard's cards: two aggregate queries (customers, groups) and one indexed count."""
-    figures = Customer.objects.alive().aggregate(
-        total=Count("id"), active=Count("id", filter=Q(is_active=True))
-    )
-    today = Customer.objects.alive().created_today().count()
-    groups = CustomerGroup.objects.aggregate(
-        total=Count("id"), active=Count("id", filter=Q(is_active=True))
-    )
+    totals = customer_totals()
+    figures = {"total": totals["customers_total"], "active": totals["customers_active"]}
+    groups = {"total": totals["groups_total"], "active": totals["groups_active"]}
+    today = customers_created_today()
     changelist = reverse("admin:customers_customer_changelist")
     cards = [
         {"label": "Customers", "value": figures["total"], "url": changelist},

@@ -4,7 +4,6 @@ Errors are raised (DomainError → 400, ValidationError → 422) and shaped by t
 handler; success bodies come from `success()`.
 """
 
-from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import MethodNotAllowed
@@ -14,7 +13,7 @@ from ecommerce_admin.api.pagination import EnvelopeListMixin
 from ecommerce_admin.api.responses import success
 from ecommerce_admin.errors import DomainError
 
-from . import services
+from . import selectors, services
 from .filters import CustomerFilter, CustomerGroupFilter
 from .ids import MAX_ID
 from .models import Customer, CustomerGroup
@@ -225,7 +224,7 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
         summary="Customers created today (TIME_ZONE)",
     )
     def today_count(self, request):
-        count = Customer.objects.alive().created_today().count()
+        count = selectors.customers_created_today()
         return success("Successfully get customerCount", {"customerCount": count})
 
     @extend_schema(
@@ -234,25 +233,16 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
         summary="Customer and group totals",
     )
     def customer_count(self, request):
-        customers = Customer.objects.alive().aggregate(
-            total=Count("id"),
-            active=Count("id", filter=Q(is_active=True)),
-            inactive=Count("id", filter=Q(is_active=False)),
-        )
-        groups = CustomerGroup.objects.aggregate(
-            total=Count("id"),
-            active=Count("id", filter=Q(is_active=True)),
-            inactive=Count("id", filter=Q(is_active=False)),
-        )
+        totals = selectors.customer_totals()
         return success(
             "Successfully got the Customer Count",
             {
-                "totalCustomer": customers["total"],
-                "activeCustomer": customers["active"],
-                "inActiveCustomer": customers["inactive"],
-                "totalCustomerGroup": groups["total"],
-                "activeCustomerGroup": groups["active"],
-                "inActiveCustomerGroup": groups["inactive"],
+                "totalCustomer": totals["customers_total"],
+                "activeCustomer": totals["customers_active"],
+                "inActiveCustomer": totals["customers_inactive"],
+                "totalCustomerGroup": totals["groups_total"],
+                "activeCustomerGroup": totals["groups_active"],
+                "inActiveCustomerGroup": totals["groups_inactive"],
             },
         )
 

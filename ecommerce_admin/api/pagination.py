@@ -11,6 +11,11 @@ from django.db.models import QuerySet
 from .params import ListWindow, parse_list_window
 from .responses import success
 
+# From this offset on, the page's keys are found first and the rows fetched after: skipping
+# half a million index entries is cheap, skipping half a million joined rows is not
+# (33 → 6.7 ms at offset 90,000 of 100k customers on PostgreSQL, measured by bench/run.py).
+DEFERRED_JOIN_OFFSET = 1000
+
 
 class EnvelopeListMixin:
     """`list()` for a GenericViewSet: filters from the FilterSet, then count or one page."""
@@ -24,8 +29,15 @@ class EnvelopeListMixin:
         queryset = self.filter_queryset(self.get_queryset())
         if window.count:
             return success(self.count_message, self.count_rows(queryset))
-        page = queryset[window.offset : window.offset + window.limit]
+        page = self.page_of(queryset, window)
         return success(self.list_message, self.serialize_rows(page, window))
+
+    def page_of(self, queryset: QuerySet, window: ListWindow) -> QuerySet:
+        end = window.offset + window.limit
+        if window.offset < DEFERRED_JOIN_OFFSET:
+            return queryset[window.offset : end]
+        keys = queryset.values("pk")[window.offset : end]
+        return queryset.filter(pk__in=keys)
 
     def count_rows(self, queryset: QuerySet) -> int:
         return queryset.order_by().count()
