@@ -1,4 +1,5 @@
-"""Deployment checks (`manage.py check --deploy`) for the JWT signing key.
+"""System checks: the secret key must exist when debug is off; and, for `check --deploy`, the
+JWT signing key.
 
 The key must be its own secret (rotating SECRET_KEY for sessions and rotating the JWT key are
 separate decisions, PERFORMANCE-AND-SECURITY §A3) and long enough for HS256 (RFC 7518 §3.2:
@@ -6,9 +7,30 @@ at least as long as the hash, 256 bits).
 """
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 MIN_HMAC_KEY_LENGTH = 32
+SECRET_KEY_REQUIRED = "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off."
+
+
+def require_secret_key() -> None:
+    """Fail fast where the app is served (wsgi.py, asgi.py): never run without a key."""
+    if getattr(settings, "SECRET_KEY_MISSING", False):
+        raise ImproperlyConfigured(SECRET_KEY_REQUIRED)
+
+
+@register(Tags.security, deploy=True)
+def check_secret_key_present(app_configs, **kwargs):
+    if getattr(settings, "SECRET_KEY_MISSING", False):
+        return [
+            Error(
+                SECRET_KEY_REQUIRED,
+                hint="Set DJANGO_SECRET_KEY to a random value of 50+ characters.",
+                id="ecommerce_admin.E001",
+            )
+        ]
+    return []
 
 
 @register(Tags.security, deploy=True)

@@ -5,11 +5,11 @@ then `DJANGO_SECRET_KEY` is required. `manage.py check --deploy` is clean with p
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,9 +28,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.")
+# With debug off and no key, nothing may serve: the WSGI/ASGI entry points (gunicorn,
+# runserver) refuse to load and `check --deploy` reports ecommerce_admin.E001. Commands that
+# neither sign nor serve (`makemigrations --check`, `migrate`) still work; such a process gets
+# a throwaway random key, because libraries read SECRET_KEY while loading.
+SECRET_KEY_MISSING = not SECRET_KEY and not DEBUG
+if SECRET_KEY_MISSING:
+    SECRET_KEY = secrets.token_urlsafe(50)
+elif not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")

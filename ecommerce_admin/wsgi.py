@@ -2,6 +2,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from ecommerce_admin.checks import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecommerce_admin.settings")
 
 application = get_wsgi_application()
+require_secret_key()

@@ -50,14 +50,34 @@ def test_check_deploy_passes_with_production_env_vars(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_debug_off_without_a_secret_key_refuses_to_start():
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-c", "import ecommerce_admin.wsgi"],
+        ["-c", "import ecommerce_admin.asgi"],
+        ["manage.py", "runserver", "127.0.0.1:0", "--noreload"],
+        ["manage.py", "check", "--deploy"],
+    ],
+)
+def test_debug_off_without_a_secret_key_refuses_to_serve(args):
     env = production_env()
     del env["DJANGO_SECRET_KEY"]
 
-    result = run_python(["manage.py", "check"], env)
+    result = run_python(args, env)
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_debug_off_without_a_secret_key_still_checks_migrations():
+    # Read-only tooling (CI hooks, a build step) needs no secret.
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+
+    result = run_python(["manage.py", "makemigrations", "--check", "--dry-run"], env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_debug_is_off_unless_asked_for():
