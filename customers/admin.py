@@ -27,11 +27,10 @@ from analytics import selectors as analytics_selectors
 from audit.services import audit_history
 from ecommerce_admin.errors import DomainError
 
-from . import exports, services
+from . import exports, rules, services
 from .admin_base import MAX_PK, BoundedIdMixin
 from .admin_filters import CreatedFilter
 from .admin_forms import (
-    COLOUR,
     BoundedImportForm,
     CustomerAddForm,
     CustomerChangeForm,
@@ -66,7 +65,7 @@ def readable_text_colour(colour: str) -> str:
 def group_badge(group: CustomerGroup | None):
     if group is None:
         return "—"
-    colour = group.color_code if COLOUR.match(group.color_code or "") else "#777777"
+    colour = group.color_code if rules.is_colour(group.color_code) else "#777777"
     return format_html(
         '<span class="group-badge" style="background-color: {}; color: {}">{}</span>',
         colour,
@@ -636,7 +635,7 @@ class CustomerGroupAdmin(BoundedIdMixin, ImportExportModelAdmin):
 
     @admin.display(description="Name", ordering="name")
     def swatch_name(self, group: CustomerGroup):
-        colour = group.color_code if COLOUR.match(group.color_code or "") else "#777777"
+        colour = group.color_code if rules.is_colour(group.color_code) else "#777777"
         return format_html(
             '<span class="colour-swatch" style="background-color: {}" title="{}"></span>{}',
             colour,

@@ -5,7 +5,6 @@ must not accept what the API refuses. The business rules (duplicate email, group
 the services' and surface as their messages.
 """
 
-import re
 from typing import Any
 
 from django import forms
@@ -15,31 +14,25 @@ from import_export.forms import ImportForm
 
 from ecommerce_admin.errors import DomainError
 
-from . import services
+from . import rules, services
 from .models import Customer, CustomerGroup
 
-PASSWORD_RULE = re.compile(r"^(?=.*[A-Z])(?=.*[a-z])(?=.*(?:[0-9]|[#?!@$%^&*\-])).{8,128}\Z", re.S)
 PASSWORD_HELP = (
     "8-128 characters with at least one upper-case letter, one lower-case letter, and one digit "
     "or one of #?!@$%^&*-"
 )
-PASSWORD_MISMATCH = "Password does not match."
-_MOBILE_NOISE = re.compile(r"[\s\-.()]")
-_MOBILE = re.compile(r"^\+?[0-9]{6,15}\Z")
-COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z")
 
 
 def clean_mobile_number(value: str) -> str:
-    """Spaces, dashes, dots and parentheses removed; then 6-15 digits, optional leading `+`."""
-    value = _MOBILE_NOISE.sub("", str(value or ""))
-    if not _MOBILE.match(value):
-        raise ValidationError("Enter 6-15 digits, optionally starting with +.")
-    return value
+    number = rules.normalise_mobile(str(value or ""))
+    if number is None:
+        raise ValidationError(rules.MOBILE_MESSAGE)
+    return number
 
 
 def validate_password_rule(value: str) -> None:
-    if not PASSWORD_RULE.match(value or ""):
-        raise ValidationError(PASSWORD_HELP)
+    if not rules.password_is_strong(value):
+        raise ValidationError(rules.PASSWORD_MESSAGE)
 
 
 class PasswordPairMixin(forms.Form):
@@ -59,7 +52,7 @@ class PasswordPairMixin(forms.Form):
     def clean_password2(self):
         first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
         if first is not None and first != second:
-            raise ValidationError(PASSWORD_MISMATCH)
+            raise ValidationError(services.PASSWORD_MISMATCH)
         return second
 
 
@@ -237,8 +230,8 @@ class CustomerGroupForm(ServiceModelForm):
 
     def clean_color_code(self):
         value = (self.cleaned_data.get("color_code") or "").strip()
-        if not COLOUR.match(value):
-            raise ValidationError("Enter a colour as #RGB or #RRGGBB.")
+        if not rules.is_colour(value):
+            raise ValidationError(rules.COLOUR_MESSAGE)
         return value
 
     def save_through_service(self) -> CustomerGroup:

@@ -15,8 +15,8 @@ from import_export import fields, resources, widgets
 
 from ecommerce_admin.errors import DomainError
 
-from . import services
-from .admin_forms import COLOUR, FIELD_OF_MESSAGE, clean_mobile_number
+from . import rules, services
+from .admin_forms import FIELD_OF_MESSAGE, clean_mobile_number
 from .exports import sanitise_cell, unsanitise_cell
 from .models import Customer, CustomerGroup
 
@@ -250,8 +250,8 @@ class CustomerGroupResource(ServiceResource):
             errors["name"] = ["This field is required."]
         elif len(instance.name or "") > 30 and "name" not in errors:
             errors["name"] = ["At most 30 characters."]
-        if not COLOUR.match(instance.color_code or "") and "color_code" not in errors:
-            errors["color_code"] = ["Enter a colour as #RGB or #RRGGBB."]
+        if not rules.is_colour(instance.color_code) and "color_code" not in errors:
+            errors["color_code"] = [rules.COLOUR_MESSAGE]
         if errors:
             raise ValidationError(errors)
 

@@ -5,25 +5,16 @@ sent (`mobileNumber`, `colorcode`); `service_kwargs()` maps them to the services
 arguments. Outputs list every field explicitly: a new secret column can never leak.
 """
 
-import re
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from . import rules
 from .ids import MAX_ID, InvalidIdList, id_values, parse_id_list
 from .models import Customer, CustomerGroup
 from .services import UNSET, InvalidAvatar, avatar_decode
-
-PASSWORD_MESSAGE = (
-    "Password must contain at least one number or one symbol and one uppercase and lowercase "
-    "letter, and at least 8 and at most 128 characters"
-)
-_PASSWORD = re.compile(r"(?=.*?[A-Z])(?=.*?[a-z])((?=.*?[0-9])|(?=.*?[#?!@$%^&*-])).{8,128}")
-_MOBILE_NOISE = re.compile(r"[\s\-.()]")
-_MOBILE = re.compile(r"\+?[0-9]{6,15}")
-_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
 # --- Input fields ------------------------------------------------------------------------------
@@ -65,7 +56,7 @@ class MobileNumberField(serializers.Field):
     """A number or string; spaces, dashes, dots and parentheses removed, then `+?` 6-15 digits."""
 
     default_error_messages = {
-        "invalid": "Enter 6 to 15 digits, optionally starting with +.",
+        "invalid": rules.MOBILE_MESSAGE,
         "null_characters": "Null characters are not allowed.",
     }
 
@@ -78,8 +69,8 @@ class MobileNumberField(serializers.Field):
             data = str(data)
         if "\x00" in data:
             self.fail("null_characters")
-        number = _MOBILE_NOISE.sub("", data)
-        if not _MOBILE.fullmatch(number):
+        number = rules.normalise_mobile(data)
+        if number is None:
             self.fail("invalid")
         return number
 
@@ -126,8 +117,8 @@ def password_field(**kwargs) -> serializers.CharField:
 
 
 def check_password_strength(value: str) -> str:
-    if not _PASSWORD.fullmatch(value):
-        raise serializers.ValidationError(PASSWORD_MESSAGE)
+    if not rules.password_is_strong(value):
+        raise serializers.ValidationError(rules.PASSWORD_MESSAGE)
     return value
 
 
@@ -346,8 +337,8 @@ class GroupWriteSerializer(serializers.Serializer):
     status = FlagField(help_text="1 = active.")
 
     def validate_colorcode(self, value: str) -> str:
-        if not _COLOR.fullmatch(value):
-            raise serializers.ValidationError("Must be a hex colour: #RGB or #RRGGBB.")
+        if not rules.is_colour(value):
+            raise serializers.ValidationError(rules.COLOUR_MESSAGE)
         return value
 
     def service_kwargs(self) -> dict[str, Any]:

@@ -109,7 +109,7 @@ def test_customer_csv_preview_writes_nothing_then_confirm_imports_through_the_se
     ("row", "field", "message"),
     [
         ("Ada,a@example.com,+447900111222,Nope", "customer_group", "Invalid customer group Id."),
-        ("Ada,a@example.com,12,Retail", "mobile_number", "Enter 6-15 digits"),
+        ("Ada,a@example.com,12,Retail", "mobile_number", "Enter 6 to 15 digits"),
         (",a@example.com,+447900111222,Retail", "first_name", "This field is required."),
         ("Ada,,+447900111222,Retail", "email", "This field is required."),
     ],

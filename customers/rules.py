@@ -1,0 +1,37 @@
+"""The input rules of API.md §3.1 and §4, written once.
+
+The API serializers, the admin forms, the admin import and the import command all apply these,
+so a password, a mobile number or a colour is accepted or refused alike everywhere, with the same
+message. Plain functions: each caller wraps the message in its own error type.
+"""
+
+import re
+
+PASSWORD_MESSAGE = (
+    "Password must contain at least one number or one symbol and one uppercase and lowercase "
+    "letter, and at least 8 and at most 128 characters"
+)
+MOBILE_MESSAGE = "Enter 6 to 15 digits, optionally starting with +."
+COLOUR_MESSAGE = "Must be a hex colour: #RGB or #RRGGBB."
+
+# 8-128 characters; an upper-case and a lower-case letter; a digit or one of #?!@$%^&*-.
+# `.` excludes line breaks: a password is one line.
+_PASSWORD = re.compile(r"(?=.*?[A-Z])(?=.*?[a-z])(?=.*?[0-9#?!@$%^&*-]).{8,128}")
+_MOBILE_NOISE = re.compile(r"[\s\-.()]")
+_MOBILE = re.compile(r"\+?[0-9]{6,15}")
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def password_is_strong(value: str) -> bool:
+    return bool(_PASSWORD.fullmatch(value or ""))
+
+
+def normalise_mobile(value: str) -> str | None:
+    """Spaces, dashes, dots and parentheses removed; the number if it is then `+?` 6-15 digits,
+    else None."""
+    number = _MOBILE_NOISE.sub("", value or "")
+    return number if _MOBILE.fullmatch(number) else None
+
+
+def is_colour(value: str) -> bool:
+    return bool(_COLOUR.fullmatch(value or ""))
