@@ -2,10 +2,14 @@ from django.apps import AppConfig
 
 
 class EcommerceAdminConfig(AppConfig):
-    """The project package as an app: only to register its deployment checks."""
+    """The project package as an app: its deployment checks and the admin rules for every app."""
 
     name = "ecommerce_admin"
     verbose_name = "Back office"
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the checks
+        from .admin.registrations import harden_registered_admins
+
+        # The admin app (first in INSTALLED_APPS) has autodiscovered every admin module by now.
+        harden_registered_admins()

@@ -1,0 +1,1 @@
+"""The shared admin toolkit: what every app's ModelAdmins build on."""
