@@ -7,7 +7,7 @@ hierarchy, and the customer/product joined in the list's own query.
 from django.contrib import admin
 
 from analytics.models import CustomerVisit, ProductViewLog
-from customers.admin_filters import CreatedFilter
+from ecommerce_admin.admin.filters import CreatedFilter
 from sales.admin import BigTableAdmin, customer_link
 
 

@@ -14,7 +14,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from analytics.selectors import DayVisits, VendorFigures
-from customers.ids import MAX_ID
+from ecommerce_admin.ids import MAX_ID
 
 MAX_EVENTS = 1000
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from customers.admin_base import BoundedIdMixin
+from ecommerce_admin.admin.bases import BoundedIdMixin
 
 from .models import AuditEvent
 

@@ -14,7 +14,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 
-from .ids import MAX_ID
+from ecommerce_admin.ids import MAX_ID
+
 from .models import Customer, CustomerGroup
 from .querysets import local_midnight
 

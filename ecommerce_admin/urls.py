@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from customers.admin_views import dashboard_view
+from analytics.dashboard import dashboard_view
 from ecommerce_admin.api import views as api_views
 
 admin.site.site_header = "Customer Back Office"
@@ -20,7 +20,7 @@ api_patterns = [
     re_path(r"^health/?$", api_views.HealthView.as_view(), name="health"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("", include("customers.urls")),
+    path("", include("customers.api.urls")),
     path("", include("analytics.urls")),
     re_path(r"^.*$", api_views.UnknownRouteView.as_view(), name="unknown-route"),
 ]

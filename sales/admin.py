@@ -10,9 +10,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from customers.admin_base import BoundedIdMixin
-from customers.admin_filters import CreatedFilter, OrderCreatedFilter
-from customers.admin_paginator import EstimatedCountPaginator
+from ecommerce_admin.admin.bases import BoundedIdMixin
+from ecommerce_admin.admin.filters import CreatedFilter, OrderCreatedFilter
+from ecommerce_admin.admin.paginator import EstimatedCountPaginator
 from sales.models import Order, OrderProduct, Product, Vendor
 
 

@@ -9,13 +9,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from analytics.dashboard import Bar, bar_chart, column_chart
 from analytics.tests.factories import CustomerVisitFactory, ProductViewLogFactory
 from conftest import make_staff
-from customers import admin_paginator
-from customers.admin_paginator import EstimatedCountPaginator, paginator_for
-from customers.admin_views import Bar, bar_chart, column_chart
 from customers.models import Customer
 from customers.tests.factories import CustomerFactory, CustomerGroupFactory
+from ecommerce_admin.admin import paginator as admin_paginator
+from ecommerce_admin.admin.paginator import EstimatedCountPaginator, paginator_for
 from sales.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db

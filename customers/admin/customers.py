@@ -25,12 +25,15 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from analytics import selectors as analytics_selectors
 from audit.services import audit_history
+from customers import exports, rules, services
+from customers.imports.resources import CustomerGroupResource, CustomerResource
+from customers.models import Customer, CustomerGroup, ExportLog
+from ecommerce_admin.admin.bases import MAX_PK, BoundedIdMixin
+from ecommerce_admin.admin.filters import CreatedFilter
+from ecommerce_admin.admin.paginator import paginator_for
 from ecommerce_admin.errors import DomainError
 
-from . import exports, rules, services
-from .admin_base import MAX_PK, BoundedIdMixin
-from .admin_filters import CreatedFilter
-from .admin_forms import (
+from .forms import (
     BoundedImportForm,
     CustomerAddForm,
     CustomerChangeForm,
@@ -38,9 +41,6 @@ from .admin_forms import (
     MoveToGroupForm,
     SetPasswordForm,
 )
-from .admin_paginator import paginator_for
-from .models import Customer, CustomerGroup, ExportLog
-from .resources import CustomerGroupResource, CustomerResource
 
 # Bulk actions take at most this many customers at once (the API's bulk cap, API.md §3.7).
 MAX_ACTION_ROWS = 10_000
@@ -561,7 +561,7 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
         return self._export_selected(request, queryset, "csv")
 
     def _export_selected(self, request, queryset, file_format: str):
-        from .admin_exports import export_selection_response
+        from .export_actions import export_selection_response
 
         ids = _selected_ids(self, request, queryset)
         if ids is None:
@@ -710,7 +710,7 @@ class CustomerGroupAdmin(BoundedIdMixin, ImportExportModelAdmin):
 # --- Export log -----------------------------------------------------------------------------------
 
 try:  # the exports module's own admin class, when it provides one
-    from .export_admin import ExportLogAdmin
+    from .export_log import ExportLogAdmin
 except ImportError:
 
     class ExportLogAdmin(admin.ModelAdmin):

@@ -6,8 +6,8 @@ import time
 
 from django.http import HttpResponse
 
-from . import exports
-from .models import ExportLog
+from customers import exports
+from customers.models import ExportLog
 
 
 def export_selection_response(*, request, ids: list[int], file_format: str) -> HttpResponse:

@@ -12,10 +12,9 @@ from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 from import_export.forms import ImportForm
 
+from customers import rules, services
+from customers.models import Customer, CustomerGroup
 from ecommerce_admin.errors import DomainError
-
-from . import rules, services
-from .models import Customer, CustomerGroup
 
 PASSWORD_HELP = (
     "8-128 characters with at least one upper-case letter, one lower-case letter, and one digit "

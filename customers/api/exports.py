@@ -21,12 +21,11 @@ from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
+from customers import exports
+from customers.filters import CustomerFilter
+from customers.models import Customer, ExportLog
 from ecommerce_admin.errors import DomainError
-
-from . import exports
-from .filters import CustomerFilter
-from .ids import InvalidIdList, id_values, parse_id_list
-from .models import Customer, ExportLog
+from ecommerce_admin.ids import InvalidIdList, id_values, parse_id_list
 
 INVALID_IDS = "Invalid customerId"
 EMPTY_LIST = "list is empty"

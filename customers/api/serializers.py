@@ -11,10 +11,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from . import rules
-from .ids import MAX_ID, InvalidIdList, id_values, parse_id_list
-from .models import Customer, CustomerGroup
-from .services import UNSET, InvalidAvatar, avatar_decode
+from customers import rules
+from customers.models import Customer, CustomerGroup
+from customers.services import UNSET, InvalidAvatar, avatar_decode
+from ecommerce_admin.ids import MAX_ID, InvalidIdList, id_values, parse_id_list
 
 
 # --- Input fields ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ optional trailing slash. Fixed sub-paths come before `{id}`, and `{id}` matches 
 
 from django.urls import re_path
 
-from .export_views import CustomerAllExportView, CustomerSelectionExportView
+from .exports import CustomerAllExportView, CustomerSelectionExportView
 from .views import CustomerGroupViewSet, CustomerViewSet
 
 customer_collection = CustomerViewSet.as_view({"get": "list", "post": "create"})
@@ -39,7 +39,7 @@ def customer_routes(prefix: str, name: str) -> list:
             rf"^{prefix}/today-customercount/?$", customer_today_count, name=f"{name}-today-count"
         ),
         re_path(rf"^{prefix}/customer-count/?$", customer_count, name=f"{name}-count"),
-        # Excel exports (API.md §3.11, §3.12): customers/export_views.py.
+        # Excel exports (API.md §3.11, §3.12): customers/api/exports.py.
         re_path(rf"^{prefix}/customer-excel-list/?$", customer_excel, name=f"{name}-excel"),
         re_path(
             rf"^{prefix}/allcustomer-excel-list/?$", customer_excel_all, name=f"{name}-excel-all"

@@ -9,15 +9,15 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.viewsets import GenericViewSet
 
+from customers import selectors, services
+from customers.filters import CustomerFilter, CustomerGroupFilter
+from customers.models import Customer, CustomerGroup
+from customers.querysets import as_list_rows
 from ecommerce_admin.api.pagination import EnvelopeListMixin
 from ecommerce_admin.api.responses import success
 from ecommerce_admin.errors import DomainError
+from ecommerce_admin.ids import MAX_ID
 
-from . import selectors, services
-from .filters import CustomerFilter, CustomerGroupFilter
-from .ids import MAX_ID
-from .models import Customer, CustomerGroup
-from .querysets import as_list_rows
 from .serializers import (
     CustomerBulkStatusSerializer,
     CustomerCountSerializer,

@@ -32,8 +32,7 @@ from django.db.models import DateTimeField, F, Func, Value
 from django.utils import timezone
 
 from audit.services import audit_record, audit_source
-
-from .models import Customer, ExportLog
+from customers.models import Customer, ExportLog
 
 HEADERS = (
     "Customer Id",

@@ -32,10 +32,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from audit.services import audit_record
-
-from .exports import unsanitise_cell
-from .models import Customer, CustomerGroup
-from .serializers import FlagField, MobileNumberField
+from customers.api.serializers import FlagField, MobileNumberField
+from customers.exports import unsanitise_cell
+from customers.models import Customer, CustomerGroup
 
 BATCH_SIZE = 2_000
 #: A file with more data rows than this is refused before anything is validated.

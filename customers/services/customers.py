@@ -22,11 +22,10 @@ from django.utils import timezone
 from PIL import Image
 
 from audit.services import audit_record, diff
+from customers.emails import send_welcome_email
+from customers.models import Customer, CustomerGroup
 from ecommerce_admin.errors import DomainError
 from sales.models import Product
-
-from .emails import send_welcome_email
-from .models import Customer, CustomerGroup
 
 # --- Messages of API.md §8 ------------------------------------------------------------------
 EMAIL_TAKEN_ON_ADD = "A Customer is already registered with this email Id."

@@ -356,13 +356,15 @@ def test_wrong_method_on_the_collection_is_405(api, method):
 def test_losing_the_race_on_the_unique_index_is_the_same_400(api, group, monkeypatch):
     # The pre-check sees no duplicate (as when another request inserts in between); the partial
     # unique index on email then decides, and the loser still gets the contract's 400.
-    from customers import services
+    from customers.services import customers as customer_services
 
     CustomerFactory(email="grace@example.com")
     checks = iter([False])
-    real = services._email_taken
+    real = customer_services._email_taken
     monkeypatch.setattr(
-        services, "_email_taken", lambda email, **kw: next(checks, None) or real(email, **kw)
+        customer_services,
+        "_email_taken",
+        lambda email, **kw: next(checks, None) or real(email, **kw),
     )
     before = db_state()
 

@@ -228,7 +228,7 @@ def test_customer_export_round_trips_through_import_unchanged(admin):
 
 
 def test_a_file_over_the_row_cap_is_refused_whole(admin, monkeypatch):
-    from customers import resources
+    from customers.imports import resources
 
     CustomerGroupFactory(name="Retail")
     monkeypatch.setattr(resources, "MAX_IMPORT_ROWS", 2)
@@ -265,7 +265,7 @@ def test_unreadable_files_are_a_form_error_not_a_500(admin, content, name, file_
 
 
 def test_an_oversized_upload_is_refused_before_reading_it(admin, monkeypatch):
-    from customers import admin_forms
+    from customers.admin import forms as admin_forms
 
     monkeypatch.setattr(admin_forms, "MAX_IMPORT_BYTES", 100)
     before = snapshot()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from analytics.models import CustomerVisit
 from analytics.tests.factories import CustomerVisitFactory
 from conftest import make_staff
-from customers import admin as customer_admin
+from customers.admin import customers as customer_admin
 from customers.models import Customer
 from customers.tests.factories import CustomerFactory
 from sales.models import Order, Product

@@ -296,7 +296,7 @@ def test_all_csv_streams_the_same_rows(api, three):
 
 
 def test_all_splits_sheets_past_the_row_limit(api, monkeypatch):
-    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 4)  # header + 3 rows per sheet
+    monkeypatch.setattr(exports.xlsx, "XLSX_MAX_ROWS", 4)  # header + 3 rows per sheet
     base = timezone.now()
     customers = [CustomerFactory(created_at=base - datetime.timedelta(minutes=i)) for i in range(7)]
 
@@ -461,7 +461,7 @@ def test_an_abandoned_csv_download_is_still_logged(api, three):
 
 
 def test_the_xlsx_package_is_well_formed(api, three, monkeypatch):
-    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+    monkeypatch.setattr(exports.xlsx, "XLSX_MAX_ROWS", 3)
 
     data = body(api.get(ALL))
 

@@ -202,7 +202,7 @@ def test_unknown_group_and_bad_status_are_row_problems(tmp_path, people):
 
 
 def test_xlsx_rows_are_numbered_per_sheet(tmp_path, people, monkeypatch):
-    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+    monkeypatch.setattr(exports.xlsx, "XLSX_MAX_ROWS", 3)
     target = tmp_path / "split.xlsx"
     call_command("export_customers", "--output", str(target), stdout=io.StringIO())
     book = openpyxl.load_workbook(target)

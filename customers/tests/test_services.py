@@ -65,10 +65,14 @@ def test_an_avatar_written_before_a_failed_save_is_removed(customer, settings, m
     # Another customer takes the number between the check and the save (a race): the unique
     # index refuses the row after the avatar file was written, and the file must go too.
     CustomerFactory(customer_no="RACE-1")
-    real = services._customer_no_taken
+    from customers.services import customers as customer_services
+
+    real = customer_services._customer_no_taken
     first_check = iter([False])
     monkeypatch.setattr(
-        services, "_customer_no_taken", lambda *a, **k: next(first_check, None) or real(*a, **k)
+        customer_services,
+        "_customer_no_taken",
+        lambda *a, **k: next(first_check, None) or real(*a, **k),
     )
     before = db_state()
 

@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib import admin
 from django.utils import timezone
 
-from .querysets import local_midnight
+from customers.querysets import local_midnight
 
 
 class CreatedFilter(admin.SimpleListFilter):

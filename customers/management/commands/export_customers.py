@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from customers import exports
-from customers.export_views import EMPTY_LIST, used_filters
+from customers.api.exports import EMPTY_LIST, used_filters
 from customers.filters import CustomerFilter
 from customers.models import Customer, ExportLog
 from ecommerce_admin.progress import ProgressBar

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_source
-from customers import imports
+from customers.imports import bulk as imports
 
 #: Problems printed one per line; past this many only their number is given.
 MAX_LISTED = 1_000

@@ -1,0 +1,1 @@
+from .customers import *  # noqa: F403
