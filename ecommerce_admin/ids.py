@@ -1,4 +1,5 @@
-"""Parsing of customer id lists in every format API.md §3.7 and §3.11 accept.
+"""Ids: the one key ceiling, the one cap on ids per request, and id lists in every format
+API.md §3.7 and §3.11 accept.
 
 A JSON array (`[1, 2]`), a comma-separated string (`"1,2,3"`), a bracketed string (`"[1,2]"`, as
 in the document's form example `customerId=[1]`), or repeated form/query fields. Duplicates count
@@ -9,9 +10,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-MAX_IDS = 10_000
-# Ids are bigint primary keys; anything larger can only be unknown.
+# Ids are bigint primary keys; anything larger can only be unknown (and would overflow the
+# database driver's 64-bit parameter: a 500 instead of a 404/400).
 MAX_ID = 2**63 - 1
+# The most ids one request or admin action takes (the API's bulk cap, API.md §3.7): a selection
+# this size is held in memory (exports put its rows in the requested order).
+MAX_IDS = 10_000
 _ID = re.compile(r"^[0-9]+$")
 
 

@@ -7,41 +7,18 @@ bound, so their lists never count the whole table (estimating paginator), never 
 
 from django.contrib import admin
 from django.db.models import Count
-from django.urls import reverse
-from django.utils.html import format_html
 
-from ecommerce_admin.admin.bases import BoundedIdMixin
-from ecommerce_admin.admin.filters import CreatedFilter, OrderCreatedFilter
-from ecommerce_admin.admin.paginator import EstimatedCountPaginator
+from ecommerce_admin.admin.bases import BigTableAdmin, ReadOnlyAdmin, change_link
+from ecommerce_admin.admin.filters import CreatedFilter
 from sales.models import Order, OrderProduct, Product, Vendor
 
 
-class ReadOnlyAdmin(BoundedIdMixin, admin.ModelAdmin):
-    """Browsable with the view permission; nothing can be added, changed or deleted here."""
+class OrderCreatedFilter(CreatedFilter):
+    """Order lines are dated by their order (API.md §5)."""
 
-    list_per_page = 50
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class BigTableAdmin(ReadOnlyAdmin):
-    paginator = EstimatedCountPaginator
-
-
-def customer_link(customer_id, label):
-    if customer_id is None:
-        return "—"
-    url = reverse("admin:customers_customer_change", args=[customer_id])
-    return format_html('<a href="{}">{}</a>', url, label)
+    title = "ordered"
+    parameter_name = "ordered"
+    field = "order__created_at"
 
 
 class InStockFilter(admin.SimpleListFilter):
@@ -73,7 +50,7 @@ class VendorAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Customer")
     def owner(self, vendor):
-        return customer_link(vendor.customer_id, vendor.customer)
+        return change_link("customers.customer", vendor.customer_id, vendor.customer)
 
     @admin.display(description="Products", ordering="product_total")
     def product_count(self, vendor):
@@ -113,7 +90,7 @@ class OrderAdmin(BigTableAdmin):
 
     @admin.display(description="Customer")
     def customer_column(self, order):
-        return customer_link(order.customer_id, order.customer)
+        return change_link("customers.customer", order.customer_id, order.customer)
 
 
 @admin.register(OrderProduct)

@@ -1,3 +1,7 @@
-"""The customer back office (Django admin), registered when Django autodiscovers this package."""
+"""The customer back office (Django admin), registered when Django autodiscovers this package.
 
-from . import customers  # noqa: F401 - registers the customer, group and export log admins
+One module per admin page, each writing through `customers.services` like the API does; what the
+pages of several apps share lives in the toolkit, `ecommerce_admin.admin`.
+"""
+
+from . import customers, export_log, groups  # noqa: F401 - each registers its ModelAdmin

@@ -1,9 +1,9 @@
-"""The back office's customer and group admin.
+"""The back office's customer admin.
 
 Every write goes through `customers.services`, the same functions the API calls, so the admin
 refuses what the API refuses, with the same messages (shown as error messages). The customer list
-is built for a million rows: no full COUNT per page (see admin_paginator), searches the trigram
-indexes can serve, fixed created-date ranges instead of a date hierarchy.
+is built for a million rows: no full COUNT per page (ecommerce_admin.admin.paginator), searches
+the trigram indexes can serve, fixed created-date ranges instead of a date hierarchy.
 """
 
 import re
@@ -11,10 +11,8 @@ import time
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -23,107 +21,34 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from analytics import selectors as analytics_selectors
-from audit.services import audit_history
-from customers import exports, rules, services
-from customers.imports.resources import CustomerGroupResource, CustomerResource
-from customers.models import Customer, CustomerGroup, ExportLog
-from ecommerce_admin.admin.bases import MAX_PK, BoundedIdMixin
+from customers import exports, services
+from customers.imports.resources import CustomerResource
+from customers.models import Customer, ExportLog
+from ecommerce_admin.admin.bases import BoundedIdMixin
 from ecommerce_admin.admin.filters import CreatedFilter
 from ecommerce_admin.admin.paginator import paginator_for
+from ecommerce_admin.admin.panels import change_panels
 from ecommerce_admin.errors import DomainError
+from ecommerce_admin.ids import MAX_ID
 
+from .actions import run_service, selected_ids
+from .display import group_badge
+from .export_actions import export_selection_response
+from .filters import DeletedFilter
 from .forms import (
     BoundedImportForm,
     CustomerAddForm,
     CustomerChangeForm,
-    CustomerGroupForm,
     MoveToGroupForm,
     SetPasswordForm,
 )
 
-# Bulk actions take at most this many customers at once (the API's bulk cap, API.md §3.7).
-MAX_ACTION_ROWS = 10_000
 # The admin's export (django-import-export) builds the file in memory: fine for thousands of rows,
 # not for a million. Bigger exports go through the API's streaming export.
 MAX_ADMIN_EXPORT_ROWS = 50_000
-PANEL_ROWS = 10
 MAX_SEARCH_LENGTH = 100
 # Digits with an optional leading + and the separators people type; at least 3 digits.
 PHONE_LIKE = re.compile(r"^\+?[\d\s\-.()]*\d[\d\s\-.()]*\d[\d\s\-.()]*\d[\d\s\-.()]*$")
-
-
-def readable_text_colour(colour: str) -> str:
-    """Black or white, whichever reads better on `colour` (#RGB / #RRGGBB)."""
-    digits = colour.lstrip("#")
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    red, green, blue = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
-    return "#000" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "#fff"
-
-
-def group_badge(group: CustomerGroup | None):
-    if group is None:
-        return "—"
-    colour = group.color_code if rules.is_colour(group.color_code) else "#777777"
-    return format_html(
-        '<span class="group-badge" style="background-color: {}; color: {}">{}</span>',
-        colour,
-        readable_text_colour(colour),
-        group.name,
-    )
-
-
-# --- List filters --------------------------------------------------------------------------------
-
-
-class DeletedFilter(admin.SimpleListFilter):
-    """Live customers by default; "Deleted" shows the soft-deleted ones (with a restore action)."""
-
-    title = "deleted"
-    parameter_name = "deleted"
-
-    def lookups(self, request, model_admin):
-        return [("no", "Live customers"), ("yes", "Deleted customers")]
-
-    def value(self):
-        return "yes" if super().value() == "yes" else "no"
-
-    def queryset(self, request, queryset):
-        return queryset.filter(is_deleted=self.value() == "yes")
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-
-# --- Helpers for actions -------------------------------------------------------------------------
-
-
-def _selected_ids(modeladmin, request, queryset: QuerySet) -> list[int] | None:
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_ACTION_ROWS + 1])
-    if len(ids) > MAX_ACTION_ROWS:
-        modeladmin.message_user(
-            request,
-            f"Select at most {MAX_ACTION_ROWS:,} customers for this action.",
-            messages.ERROR,
-        )
-        return None
-    return ids
-
-
-def _run_service(modeladmin, request, call, success: str) -> bool:
-    try:
-        call()
-    except DomainError as error:
-        modeladmin.message_user(request, error.message, messages.ERROR)
-        return False
-    modeladmin.message_user(request, success, messages.SUCCESS)
-    return True
 
 
 # --- Customers -----------------------------------------------------------------------------------
@@ -352,7 +277,7 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
                 reverse("admin:customers_customer_change", args=[object_id])
             )
 
-    # --- change page: password link and latest activity panels ---
+    # --- change page: password link and the panels other apps register ---
     def get_urls(self):
         return [
             path(
@@ -365,82 +290,11 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        if object_id and str(object_id).isdigit() and int(object_id) <= MAX_PK:
-            extra_context["panels"] = self.activity_panels(request, int(object_id))
+        if object_id and str(object_id).isdigit() and int(object_id) <= MAX_ID:
+            # Other apps' panels (latest orders, views, visits, change history): they register
+            # them from their own admin modules, so this app imports none of them.
+            extra_context["panels"] = change_panels("customers.customer", request, int(object_id))
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def activity_panels(self, request, customer_id: int) -> list[dict]:
-        """The customer's 10 latest order lines, product views and visits (newest first)."""
-        user = request.user
-        panels = []
-        if user.has_perm("sales.view_orderproduct"):
-            rows = analytics_selectors.order_product_rows(customer_id=customer_id)[:PANEL_ROWS]
-            panels.append(
-                {
-                    "title": "Latest ordered products",
-                    "headers": ["Order", "Product", "Qty", "Price", "Date"],
-                    "rows": [
-                        [
-                            f"#{row['order_id']}",
-                            row["product_name"],
-                            row["quantity"],
-                            row["price"],
-                            row["ordered_at"],
-                        ]
-                        for row in rows
-                    ],
-                }
-            )
-        if user.has_perm("analytics.view_productviewlog"):
-            rows = analytics_selectors.product_view_rows(customer_id=customer_id)[:PANEL_ROWS]
-            panels.append(
-                {
-                    "title": "Latest product views",
-                    "headers": ["Product", "Date"],
-                    "rows": [
-                        [row["product_name"] or f"Product {row['product_id']}", row["created_at"]]
-                        for row in rows
-                    ],
-                }
-            )
-        if user.has_perm("analytics.view_customervisit"):
-            from analytics.models import CustomerVisit
-
-            visits = CustomerVisit.objects.filter(customer_id=customer_id).order_by(
-                "-created_at", "-id"
-            )[:PANEL_ROWS]
-            panels.append(
-                {
-                    "title": "Latest visits",
-                    "headers": ["Date", "IP address", "Browser"],
-                    "rows": [
-                        [visit.created_at, visit.ip_address or "", visit.user_agent[:60]]
-                        for visit in visits
-                    ],
-                }
-            )
-        if user.has_perm("audit.view_auditevent"):
-            events = audit_history(object_type="customer", object_id=customer_id, limit=PANEL_ROWS)
-            panels.append(
-                {
-                    "title": "Change history",
-                    "headers": ["Date", "Staff", "Source", "Action", "Changes"],
-                    "rows": [
-                        [
-                            event.created_at,
-                            event.actor_name or "system",
-                            event.get_source_display(),
-                            event.action,
-                            "; ".join(
-                                f"{field}: {before!r} → {after!r}"
-                                for field, (before, after) in event.changes.items()
-                            ),
-                        ]
-                        for event in events
-                    ],
-                }
-            )
-        return panels
 
     def set_password_view(self, request, object_id: int):
         customer = get_object_or_404(Customer.objects.alive(), pk=object_id)
@@ -487,10 +341,10 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
         self._set_status(request, queryset, False)
 
     def _set_status(self, request, queryset, is_active: bool):
-        ids = _selected_ids(self, request, queryset)
+        ids = selected_ids(self, request, queryset)
         if ids is None:
             return
-        _run_service(
+        run_service(
             self,
             request,
             lambda: services.customers_bulk_set_status(
@@ -501,13 +355,13 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
 
     @admin.action(description="Move selected customers to a group…", permissions=["change"])
     def move_to_group(self, request, queryset):
-        ids = _selected_ids(self, request, queryset)
+        ids = selected_ids(self, request, queryset)
         if ids is None:
             return None
         form = MoveToGroupForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             group = form.cleaned_data["group"]
-            _run_service(
+            run_service(
                 self,
                 request,
                 lambda: services.customers_move_to_group(
@@ -530,10 +384,10 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
 
     @admin.action(description="Delete selected customers", permissions=["delete"])
     def soft_delete(self, request, queryset):
-        ids = _selected_ids(self, request, queryset)
+        ids = selected_ids(self, request, queryset)
         if ids is None:
             return
-        _run_service(
+        run_service(
             self,
             request,
             lambda: services.customers_bulk_soft_delete(ids=ids, by=request.user),
@@ -542,10 +396,10 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
 
     @admin.action(description="Restore selected deleted customers", permissions=["change"])
     def restore(self, request, queryset):
-        ids = _selected_ids(self, request, queryset)
+        ids = selected_ids(self, request, queryset)
         if ids is None:
             return
-        _run_service(
+        run_service(
             self,
             request,
             lambda: services.customers_restore(ids=ids, by=request.user),
@@ -561,9 +415,7 @@ class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
         return self._export_selected(request, queryset, "csv")
 
     def _export_selected(self, request, queryset, file_format: str):
-        from .export_actions import export_selection_response
-
-        ids = _selected_ids(self, request, queryset)
+        ids = selected_ids(self, request, queryset)
         if ids is None:
             return None
         return export_selection_response(request=request, ids=ids, file_format=file_format)
@@ -575,162 +427,3 @@ def _filters_of(request) -> dict:
         for key, value in request.GET.items()
         if re.match(r"^[a-z_]+(__[a-z]+)?$", key) and len(value) <= 255
     }
-
-
-class GroupChangeList(ChangeList):
-    """Adds each listed group's count of live customers with one grouped query for the page.
-
-    A per-group correlated count, or a JOIN + GROUP BY in the list query (which the paginator's
-    COUNT then repeats), visits every customer row once per query: measured at 1M customers and
-    50 groups, 6 s and 0.9 s; counting only the page's groups once is a single aggregate.
-    """
-
-    def get_results(self, request):
-        super().get_results(request)
-        groups = list(self.result_list)
-        counts = dict(
-            Customer.objects.alive()
-            .filter(customer_group__in=[group.pk for group in groups])
-            .order_by()
-            .values_list("customer_group")
-            .annotate(n=Count("id"))
-        )
-        for group in groups:
-            group.customer_count = counts.get(group.pk, 0)
-        self.result_list = groups
-
-
-# --- Groups --------------------------------------------------------------------------------------
-
-
-@admin.register(CustomerGroup)
-class CustomerGroupAdmin(BoundedIdMixin, ImportExportModelAdmin):
-    resource_classes = [CustomerGroupResource]
-    import_template_name = "admin/customers/import.html"
-    import_form_class = BoundedImportForm
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
-    form = CustomerGroupForm
-    list_display = [
-        "swatch_name",
-        "description",
-        "customer_count",
-        "is_active",
-        "is_default",
-        "created_at",
-    ]
-    list_display_links = ["swatch_name"]
-    list_filter = ["is_active"]
-    search_fields = ["name"]
-    ordering = ["name"]
-    list_per_page = 50
-    fields = ["name", "description", "color_code", "is_active"]
-    actions = ["delete_groups"]
-
-    class Media:
-        css = {"all": ["customers/admin/backoffice.css"]}
-
-    def get_changelist(self, request, **kwargs):
-        return GroupChangeList
-
-    @admin.display(description="Name", ordering="name")
-    def swatch_name(self, group: CustomerGroup):
-        colour = group.color_code if rules.is_colour(group.color_code) else "#777777"
-        return format_html(
-            '<span class="colour-swatch" style="background-color: {}" title="{}"></span>{}',
-            colour,
-            group.color_code,
-            group.name,
-        )
-
-    @admin.display(description="Customers")
-    def customer_count(self, group: CustomerGroup) -> int:
-        return group.customer_count
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"staff_user": request.user})
-
-    def save_model(self, request, obj, form, change):
-        pass  # the form saved through group_create / group_update
-
-    def has_export_permission(self, request):
-        return request.user.has_perm("customers.view_customergroup")
-
-    def has_import_permission(self, request):
-        return request.user.has_perm("customers.add_customergroup") and request.user.has_perm(
-            "customers.change_customergroup"
-        )
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {"user": request.user}
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        return {}
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def get_deleted_objects(self, objs, request):
-        # Only empty groups can go; their soft-deleted customers just lose the group.
-        return [str(obj) for obj in objs], {}, set(), []
-
-    def delete_model(self, request, obj):
-        services.group_delete(group_id=obj.pk, by=request.user)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        group = CustomerGroup.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        if group is not None and group.is_default:
-            self.message_user(request, services.DEFAULT_GROUP_PROTECTED, messages.ERROR)
-            return HttpResponseRedirect(
-                reverse("admin:customers_customergroup_change", args=[group.pk])
-            )
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except DomainError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return HttpResponseRedirect(
-                reverse("admin:customers_customergroup_change", args=[object_id])
-            )
-
-    @admin.action(description="Delete selected groups", permissions=["delete"])
-    def delete_groups(self, request, queryset):
-        groups = list(queryset.order_by("pk"))
-
-        def delete_all():
-            with transaction.atomic():
-                for group in groups:
-                    services.group_delete(group_id=group.pk, by=request.user)
-
-        _run_service(self, request, delete_all, f"{len(groups)} group(s) deleted.")
-
-
-# --- Export log -----------------------------------------------------------------------------------
-
-try:  # the exports module's own admin class, when it provides one
-    from .export_log import ExportLogAdmin
-except ImportError:
-
-    class ExportLogAdmin(admin.ModelAdmin):
-        """Who exported what, when (API.md §3.11); written by the exports, never edited here."""
-
-        list_display = ["created_at", "user", "kind", "source", "format", "row_count"]
-        list_select_related = ["user"]
-        list_filter = ["kind", "source", "format", CreatedFilter]
-        list_per_page = 50
-        show_full_result_count = False
-        show_facets = admin.ShowFacets.NEVER
-
-        def has_add_permission(self, request):
-            return False
-
-        def has_change_permission(self, request, obj=None):
-            return False
-
-        def has_delete_permission(self, request, obj=None):
-            return False
-
-
-admin.site.register(ExportLog, type("ExportLogAdmin", (BoundedIdMixin, ExportLogAdmin), {}))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from analytics.models import CustomerVisit
 from analytics.tests.factories import CustomerVisitFactory
 from conftest import make_staff
-from customers.admin import customers as customer_admin
+from customers.admin import actions as customer_admin
 from customers.models import Customer
 from customers.tests.factories import CustomerFactory
 from sales.models import Order, Product
@@ -102,7 +102,7 @@ def test_view_only_staff_sees_no_write_actions_and_cannot_post_them(db):
 
 
 def test_actions_refuse_more_than_the_bulk_cap(admin, monkeypatch):
-    monkeypatch.setattr(customer_admin, "MAX_ACTION_ROWS", 2)
+    monkeypatch.setattr(customer_admin, "MAX_IDS", 2)
     customers = CustomerFactory.create_batch(3)
     before = list(Customer.objects.values_list())
 

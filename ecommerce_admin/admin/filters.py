@@ -9,11 +9,14 @@ import datetime as dt
 from django.contrib import admin
 from django.utils import timezone
 
-from customers.querysets import local_midnight
+from ecommerce_admin.dates import local_midnight
 
 
 class CreatedFilter(admin.SimpleListFilter):
-    """Created today / in the past 7 or 30 days / this year, in TIME_ZONE."""
+    """Created today / in the past 7 or 30 days / this year, in TIME_ZONE.
+
+    Subclass it for another date column: set `field` (and `title`/`parameter_name`).
+    """
 
     title = "created"
     parameter_name = "created"
@@ -39,11 +42,3 @@ class CreatedFilter(admin.SimpleListFilter):
         if start is None:
             return queryset
         return queryset.filter(**{f"{self.field}__gte": local_midnight(start)})
-
-
-class OrderCreatedFilter(CreatedFilter):
-    """Order lines are dated by their order (API.md §5)."""
-
-    title = "ordered"
-    parameter_name = "ordered"
-    field = "order__created_at"
