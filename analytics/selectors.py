@@ -8,9 +8,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -27,17 +25,8 @@ from django.utils import timezone
 
 from analytics.models import CustomerVisit, ProductViewLog
 from customers.models import Customer
+from ecommerce_admin.dates import local_midnight, local_zone
 from sales.models import OrderProduct, Vendor
-
-
-def local_zone() -> ZoneInfo:
-    """The configured `TIME_ZONE` (read on each call, so a changed setting takes effect)."""
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-
 
 # --- Order lines and product views ---------------------------------------------------------------
 

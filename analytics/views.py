@@ -9,11 +9,10 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import MethodNotAllowed
-from rest_framework.views import APIView
 
 from analytics import selectors, services
 from analytics import serializers as out
+from ecommerce_admin.api.contract import ContractAPIView
 from ecommerce_admin.api.params import parse_int, parse_list_window
 from ecommerce_admin.api.responses import success
 from ecommerce_admin.errors import DomainError
@@ -56,17 +55,6 @@ def _list_or_count(name: str, row: type[serializers.Serializer]) -> PolymorphicP
         resource_type_field_name=None,
         many=False,
     )
-
-
-class ContractAPIView(APIView):
-    """A method the route does not serve is the contract's 405, before any permission check
-    (RoutePermission would otherwise refuse the unlisted method with a 403)."""
-
-    def initial(self, request, *args, **kwargs):
-        method = request.method.lower()
-        if method != "options" and not hasattr(self, method):
-            raise MethodNotAllowed(request.method)
-        super().initial(request, *args, **kwargs)
 
 
 class AnalyticsListView(ContractAPIView):

@@ -49,6 +49,16 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return changes
 
 
+def actor_of(by: Any) -> Any:
+    """The signed-in user behind `by`, or None (a command, the system, an anonymous request).
+
+    The one check every write uses before recording who acted (audit actor, created_by,
+    modified_by, the export log's user)."""
+    if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) is not None:
+        return by
+    return None
+
+
 def audit_record(
     *,
     action: str,
@@ -61,7 +71,7 @@ def audit_record(
     """Append one event. Call it inside the service's transaction: it commits or rolls back
     with the change it describes."""
     clean_changes = {k: v for k, v in (changes or {}).items() if k not in SECRET_FIELDS}
-    actor = by if getattr(by, "is_authenticated", False) else None
+    actor = actor_of(by)
     ids = [int(pk) for pk in object_ids]
     event = AuditEvent.objects.create(
         actor=actor,

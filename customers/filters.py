@@ -14,19 +14,23 @@ from django import forms
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 
+from ecommerce_admin.api.params import FLAG_MESSAGE
+from ecommerce_admin.dates import local_midnight
 from ecommerce_admin.ids import MAX_ID
 
 from .models import Customer, CustomerGroup
-from .querysets import local_midnight
 
 SEARCH_MAX_LENGTH = 255
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$")
 
 
-class FlagField(forms.CharField):
-    """`0` or `1` (the contract's status flag); "" = no filter."""
+class FlagParamField(forms.CharField):
+    """A 0/1 flag in a query parameter: exactly `0` or `1` (API.md §1); "" = no filter.
 
-    default_validators = [RegexValidator(r"^[01]\Z", "Must be 0 or 1.")]
+    A request body's flag also takes JSON booleans: customers.fields.FlagField.
+    """
+
+    default_validators = [RegexValidator(r"^[01]\Z", FLAG_MESSAGE)]
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -83,7 +87,7 @@ def _bounds(first: datetime.date, last: datetime.date):
 
 @extend_schema_field({"type": "string", "pattern": "^[01]?$"})
 class FlagFilter(django_filters.Filter):
-    field_class = FlagField
+    field_class = FlagParamField
 
 
 @extend_schema_field({"type": "string", "pattern": "^[0-9]*$"})

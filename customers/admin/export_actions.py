@@ -11,7 +11,7 @@ from customers.models import ExportLog
 
 
 def export_selection_response(*, request, ids: list[int], file_format: str) -> HttpResponse:
-    """An attachment of the live customers `ids` (at most 10,000, so it is built in memory)."""
+    """An attachment of the live customers `ids` (at most MAX_IDS, so it is built in memory)."""
     started = time.monotonic()
     rows = exports.selection_rows(ids) or []
     if file_format == "csv":

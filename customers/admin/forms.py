@@ -55,17 +55,6 @@ class PasswordPairMixin(forms.Form):
         return second
 
 
-# Which form field a service refusal belongs to (the message is the contract's, API.md §8).
-FIELD_OF_MESSAGE = {
-    services.EMAIL_TAKEN_ON_ADD: "email",
-    services.EMAIL_TAKEN_ON_UPDATE: "email",
-    services.INVALID_GROUP: "customer_group",
-    services.PASSWORD_MISMATCH: "password2",
-    services.CUSTOMER_NO_TAKEN: "customer_no",
-    services.GROUP_EXISTS: "name",
-}
-
-
 class ServiceModelForm(forms.ModelForm):
     """A model form whose save is a service call, made while validating.
 
@@ -97,7 +86,7 @@ class ServiceModelForm(forms.ModelForm):
         try:
             self.instance = self.save_through_service()
         except DomainError as error:
-            field = FIELD_OF_MESSAGE.get(error.message)
+            field = services.FIELD_OF_MESSAGE.get(error.message)
             self.add_error(field if field in self.fields else None, error.message)
 
     def save_through_service(self):

@@ -17,20 +17,17 @@ from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.views import APIView
 
 from customers import exports
-from customers.filters import CustomerFilter
-from customers.models import Customer, ExportLog
+from customers.models import ExportLog
+from ecommerce_admin.api.contract import ContractAPIView
 from ecommerce_admin.errors import DomainError
-from ecommerce_admin.ids import InvalidIdList, id_values, parse_id_list
+from ecommerce_admin.ids import MAX_IDS, InvalidIdList, id_values, parse_id_list
 
 INVALID_IDS = "Invalid customerId"
-EMPTY_LIST = "list is empty"
 FORMAT_MESSAGE = "Must be xlsx or csv."
-FILTER_NAMES = ("name", "email", "status", "customerGroup", "date", "keyword")
 #: xlsx files up to this size stay in memory; larger ones spill to a temporary file.
 SPOOL_MAX_BYTES = 8 * 1024 * 1024
 
@@ -43,18 +40,6 @@ def parse_format(query_params) -> str:
     if value not in exports.FORMATS:
         raise ValidationError({"format": [FORMAT_MESSAGE]})
     return value
-
-
-def filtered_customers(query_params):
-    """The export-all queryset: the list's FilterSet over live customers, newest first."""
-    filterset = CustomerFilter(data=query_params, queryset=Customer.objects.alive())
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset.qs.newest_first()
-
-
-def used_filters(query_params) -> dict[str, str]:
-    return {name: query_params[name] for name in FILTER_NAMES if query_params.get(name)}
 
 
 class _Counted:
@@ -124,16 +109,12 @@ class _AnyAccept(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class ExportView(APIView):
+class ExportView(ContractAPIView):
     schema_raw_responses = True
     required_permissions = {"get": "customers.export_customer"}
     content_negotiation_class = _AnyAccept
-
-    def initial(self, request, *args, **kwargs):
-        # The contract's 405 for another method, before RoutePermission refuses it with a 403.
-        if request.method.lower() not in {"get", "options"}:
-            raise MethodNotAllowed(request.method)
-        super().initial(request, *args, **kwargs)
+    # The contract lists GET only: HEAD is a 405 too.
+    served_methods = frozenset({"get"})
 
 
 _FORMAT_PARAMETER = OpenApiParameter(
@@ -164,7 +145,7 @@ class CustomerSelectionExportView(ExportView):
         summary="Excel (or CSV) of selected customers",
         description=(
             "One row per id, in the order given, duplicates once. Missing, empty, malformed, "
-            f"more than {10_000:,} distinct, unknown or deleted ids → 400 `{INVALID_IDS}` "
+            f"more than {MAX_IDS:,} distinct, unknown or deleted ids → 400 `{INVALID_IDS}` "
             "(no file). Every export is recorded in the export log."
         ),
         parameters=[
@@ -204,8 +185,8 @@ class CustomerAllExportView(ExportView):
         summary="Excel (or CSV) of all (filtered) customers",
         description=(
             "Every non-deleted customer matching the list's filters (API.md §3.2), newest first, "
-            f"streamed in constant memory. Nothing matches → 400 `{EMPTY_LIST}`. For exports "
-            "beyond a browser download, use `manage.py export_customers`."
+            f"streamed in constant memory. Nothing matches → 400 `{exports.EMPTY_LIST}`. For "
+            "exports beyond a browser download, use `manage.py export_customers`."
         ),
         parameters=[
             OpenApiParameter("name", OpenApiTypes.STR, description="Substring of the name."),
@@ -227,14 +208,17 @@ class CustomerAllExportView(ExportView):
     def get(self, request, *args, **kwargs):
         fmt = parse_format(request.query_params)
         started = time.monotonic()
-        queryset = filtered_customers(request.query_params)
+        try:
+            queryset = exports.filtered_customers(request.query_params)
+        except exports.InvalidFilters as invalid:
+            raise ValidationError(invalid.errors) from None
         if not queryset.exists():
-            raise DomainError(EMPTY_LIST)
+            raise DomainError(exports.EMPTY_LIST)
         return export_response(
             rows=exports.queryset_rows(queryset),
             fmt=fmt,
             sheet_name=exports.ALL_SHEET,
-            log={"kind": ExportLog.Kind.ALL, "filters": used_filters(request.query_params)},
+            log={"kind": ExportLog.Kind.ALL, "filters": exports.used_filters(request.query_params)},
             user=request.user,
             started=started,
         )

@@ -12,32 +12,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers import rules
+from customers.avatars import InvalidAvatar, avatar_decode
+from customers.fields import FlagField, MobileNumberField
 from customers.models import Customer, CustomerGroup
-from customers.services import UNSET, InvalidAvatar, avatar_decode
-from ecommerce_admin.ids import MAX_ID, InvalidIdList, id_values, parse_id_list
+from customers.services import UNSET
+from ecommerce_admin.ids import MAX_ID, MAX_IDS, InvalidIdList, id_values, parse_id_list
 
 
 # --- Input fields ------------------------------------------------------------------------------
-@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 1})
-class FlagField(serializers.Field):
-    """A 0/1 flag: `0`/`1`, `"0"`/`"1"` or JSON `true`/`false` → bool."""
-
-    default_error_messages = {"invalid": "Must be 0 or 1."}
-    _VALUES = {"0": False, "1": True, "false": False, "true": True}
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            return data
-        if isinstance(data, int) and data in (0, 1):
-            return bool(data)
-        if isinstance(data, str) and data.strip().lower() in self._VALUES:
-            return self._VALUES[data.strip().lower()]
-        self.fail("invalid")
-
-    def to_representation(self, value):
-        return int(bool(value))
-
-
 @extend_schema_field(OpenApiTypes.INT64)
 class GroupIdField(serializers.IntegerField):
     """An integer id; whether the group exists is the service's 400, not a 422."""
@@ -49,33 +31,6 @@ class GroupIdField(serializers.IntegerField):
         if isinstance(data, (bool, float)):
             self.fail("invalid")
         return super().to_internal_value(data)
-
-
-@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}], "example": "+4470001234"})
-class MobileNumberField(serializers.Field):
-    """A number or string; spaces, dashes, dots and parentheses removed, then `+?` 6-15 digits."""
-
-    default_error_messages = {
-        "invalid": rules.MOBILE_MESSAGE,
-        "null_characters": "Null characters are not allowed.",
-    }
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, (int, str)):
-            self.fail("invalid")
-        if isinstance(data, int):
-            if data < 0:
-                self.fail("invalid")
-            data = str(data)
-        if "\x00" in data:
-            self.fail("null_characters")
-        number = rules.normalise_mobile(data)
-        if number is None:
-            self.fail("invalid")
-        return number
-
-    def to_representation(self, value):
-        return value
 
 
 @extend_schema_field(
@@ -225,11 +180,11 @@ class CustomerUpdateSerializer(serializers.Serializer):
 
 
 class CustomerIdsSerializer(serializers.Serializer):
-    customerId = IdListField(help_text="At most 10,000 ids; duplicates count once.")
+    customerId = IdListField(help_text=f"At most {MAX_IDS:,} ids; duplicates count once.")
 
 
 class CustomerBulkStatusSerializer(serializers.Serializer):
-    customerIds = IdListField(help_text="At most 10,000 ids; duplicates count once.")
+    customerIds = IdListField(help_text=f"At most {MAX_IDS:,} ids; duplicates count once.")
     statusId = FlagField(help_text="1 = active, 0 = inactive.")
 
 

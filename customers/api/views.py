@@ -6,13 +6,12 @@ handler; success bodies come from `success()`.
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import MethodNotAllowed
-from rest_framework.viewsets import GenericViewSet
 
 from customers import selectors, services
 from customers.filters import CustomerFilter, CustomerGroupFilter
 from customers.models import Customer, CustomerGroup
 from customers.querysets import as_list_rows
+from ecommerce_admin.api.contract import ContractViewSet
 from ecommerce_admin.api.pagination import EnvelopeListMixin
 from ecommerce_admin.api.responses import success
 from ecommerce_admin.errors import DomainError
@@ -75,21 +74,6 @@ def _path_id(kwargs) -> int:
     # The route only matches digits; ids beyond the key range can only be unknown.
     number = int(kwargs["pk"])
     return number if number <= MAX_ID else MAX_ID + 1
-
-
-class ContractViewSet(GenericViewSet):
-    """A method the route does not serve is the contract's 405, before any permission check
-    (RoutePermission would otherwise refuse the unmapped action with a 403)."""
-
-    def initial(self, request, *args, **kwargs):
-        if self.action is None and request.method.lower() != "options":
-            raise MethodNotAllowed(request.method)
-        super().initial(request, *args, **kwargs)
-
-    def validated(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer
 
 
 # --- Customers ---------------------------------------------------------------------------------

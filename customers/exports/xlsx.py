@@ -1,10 +1,4 @@
-"""Customer exports: rows in, xlsx/csv out, streaming, formula-escaped (API.md §3.11/§3.12).
-
-Every export path (the two API routes, the admin, the management command) writes cells through
-`sanitise_cell`, the one place that defends against formula injection.
-
-Memory stays constant in the number of rows: rows come from a server-side cursor (PostgreSQL) or
-a chunked cursor (SQLite) and go straight to the output, never into a list.
+"""xlsx output, in constant memory.
 
 The xlsx writer is our own: a workbook is a zip of a few fixed XML parts plus one XML part per
 sheet, and the sheet is the only part that grows. Measured on 98k rows on PostgreSQL (2 cores):
@@ -15,233 +9,21 @@ deflates at level 1 (same size as level 6 within 1 %, a third less CPU).
 """
 
 import contextlib
-import csv
 import datetime
-import io
-import itertools
 import re
-import time
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db import connections, router, transaction
-from django.db.models import DateTimeField, F, Func, Value
 from django.utils import timezone
 
-from audit.services import audit_record, audit_source
-from customers.models import Customer, ExportLog
-
-HEADERS = (
-    "Customer Id",
-    "Customer Name",
-    "User Name",
-    "Email Id",
-    "Mobile Number",
-    "Date Of Registration",
-)
-COLUMN_WIDTHS = (15, 24, 30, 30, 20, 20)
-SELECTION_SHEET = "Customer Export sheet"
-ALL_SHEET = "Bulk Customer Export"
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "csv": CSV_CONTENT_TYPE}
-FORMATS = ("xlsx", "csv")
+from .cells import COLUMN_WIDTHS, HEADERS, sanitise_cell
 
 #: Rows per worksheet, the header row included (Excel's limit). Past it the export continues on
 #: "<name> (2)", "<name> (3)", ... each with the header. Tests lower it to prove the split.
 XLSX_MAX_ROWS = 1_048_576
-#: Rows fetched per round trip from the server-side cursor.
-CHUNK_SIZE = 5_000
 #: Deflate level of the xlsx zip: 1 is a third faster than the default 6 for the same size.
 ZIP_LEVEL = 1
-#: CSV bytes gathered before the response yields them (one yield per row is slow).
-CSV_BUFFER = 64 * 1024
-CSV_BATCH_ROWS = 500
-
-# A text cell starting with one of these is evaluated by spreadsheets (CSV/formula injection,
-# OWASP ASVS V1.2.10): =, +, -, @, tab, carriage return.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r")
-
-
-def sanitise_cell(value: Any) -> Any:
-    """The value as it may be written to a spreadsheet cell.
-
-    Text starting with a formula trigger gets a leading `'`, so no spreadsheet evaluates it;
-    everything else (numbers, dates, other text) is returned unchanged.
-    """
-    if type(value) is str and value and value[0] in FORMULA_TRIGGERS:
-        return "'" + value
-    return value
-
-
-def unsanitise_cell(value: Any) -> Any:
-    """Undo `sanitise_cell` (imports): `'=x` → `=x`; a `'` before anything else stays."""
-    if type(value) is str and len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
-        return value[1:]
-    return value
-
-
-def export_filename(fmt: str, *, now: float | None = None) -> str:
-    """`CustomerExcel_<epoch milliseconds>.<fmt>` (the contract's name for both formats)."""
-    millis = int((time.time() if now is None else now) * 1000)
-    return f"CustomerExcel_{millis}.{fmt}"
-
-
-# -- rows ---------------------------------------------------------------------------------------
-
-_COLUMNS = ("id", "first_name", "last_name", "username", "email", "mobile_number", "created_at")
-
-
-def _local_zone():
-    if not settings.USE_TZ:
-        return None
-    # datetime's own UTC is several times faster to convert to than ZoneInfo("UTC").
-    return datetime.UTC if settings.TIME_ZONE == "UTC" else ZoneInfo(settings.TIME_ZONE)
-
-
-def _convert(raw: Iterable[tuple], zone) -> Iterator[tuple]:
-    """DB tuples → export rows: (id, "first last", username, email, mobile, local naive time)."""
-    for pk, first, last, username, email, mobile, created in raw:
-        name = f"{first} {last}".strip() if last else first.strip()
-        if zone is not None and created.tzinfo is not None:
-            created = created.astimezone(zone).replace(tzinfo=None)
-        yield pk, name, username, email, mobile, created
-
-
-def _is_postgres(queryset) -> bool:
-    return connections[queryset.db].vendor == "postgresql"
-
-
-def _pg_rows(queryset) -> Iterator[tuple]:
-    """Rows through a binary server-side cursor: a third of the ORM iterator's cost.
-
-    The binary protocol hands timestamps over as packed integers instead of text to parse; the
-    SQL is still the queryset's own, compiled by Django, so filters stay in one place.
-    """
-    connection = connections[queryset.db]
-    columns: tuple = _COLUMNS
-    if settings.USE_TZ:
-        # PostgreSQL turns the timestamps into local wall-clock time (`timezone(zone, ts)` is
-        # AT TIME ZONE): cheaper there than a Python astimezone() per row.
-        local = Func(
-            Value(settings.TIME_ZONE),
-            F("created_at"),
-            function="timezone",
-            output_field=DateTimeField(),
-        )
-        queryset = queryset.annotate(_export_local_created=local)
-        columns = (*_COLUMNS[:-1], "_export_local_created")
-    sql, params = queryset.values_list(*columns).query.sql_with_params()
-    connection.ensure_connection()
-    with connection.connection.cursor(name=f"customer_export_{id(queryset)}", binary=True) as cur:
-        cur.itersize = CHUNK_SIZE
-        cur.execute(sql, params)
-        while True:
-            chunk = cur.fetchmany(CHUNK_SIZE)
-            if not chunk:
-                return
-            yield from chunk
-            del chunk  # not kept alive while the next one is fetched
-
-
-def queryset_rows(queryset) -> Iterator[tuple]:
-    """Export rows of `queryset` in its order, in constant memory.
-
-    On PostgreSQL the rows are read inside a transaction (a server-side cursor needs one, and the
-    export then reads one consistent snapshot); SQLite reads in chunks outside one (its
-    transactions take the write lock here).
-    """
-    zone = _local_zone()
-    if _is_postgres(queryset):
-        with transaction.atomic(using=queryset.db):
-            yield from _convert(_pg_rows(queryset), zone)
-    else:
-        raw = queryset.values_list(*_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
-        yield from _convert(raw, zone)
-
-
-def selection_rows(ids: Sequence[int], *, using: str | None = None) -> list[tuple] | None:
-    """Export rows of the non-deleted customers `ids`, in that order; None if any is missing.
-
-    A selection holds at most 10,000 ids (customers.ids.MAX_IDS), so its rows are held to be
-    put in the requested order.
-    """
-    using = using or router.db_for_read(Customer)
-    found: dict[int, tuple] = {}
-    for start in range(0, len(ids), 1000):  # SQLite caps the parameters of one statement
-        batch = ids[start : start + 1000]
-        queryset = Customer.objects.using(using).alive().filter(id__in=batch).order_by()
-        for row in _convert(queryset.values_list(*_COLUMNS), _local_zone()):
-            found[row[0]] = row
-    if len(found) != len(ids):
-        return None
-    return [found[pk] for pk in ids]
-
-
-# -- csv ----------------------------------------------------------------------------------------
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(" ", "seconds")
-    return sanitise_cell(value)
-
-
-def _csv_cells(row: Sequence[Any]) -> list[Any]:
-    return [_csv_value(value) for value in row]
-
-
-def _customer_csv_cells(row: tuple) -> tuple:
-    # The customer row's shape is fixed: no per-cell type dispatch (a third of the CSV time).
-    pk, name, username, email, mobile, created = row
-    return (
-        pk,
-        sanitise_cell(name),
-        sanitise_cell(username),
-        sanitise_cell(email),
-        sanitise_cell(mobile),
-        created.isoformat(" ", "seconds"),
-    )
-
-
-def iter_csv(rows: Iterable[Sequence[Any]], headers: Sequence[str] = HEADERS) -> Iterator[bytes]:
-    """UTF-8 CSV (RFC 4180 quoting, CRLF) in chunks of about CSV_BUFFER bytes.
-
-    The header is yielded before the first row is fetched, so a response starts at once.
-    Datetimes are written as `YYYY-MM-DD HH:MM:SS` (local time, like the xlsx cells).
-    """
-    cells = _customer_csv_cells if tuple(headers) == HEADERS else _csv_cells
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([sanitise_cell(h) for h in headers])
-    yield buffer.getvalue().encode()
-    buffer.seek(0)
-    buffer.truncate()
-    rows = iter(rows)
-    while True:
-        # writerows over a slice keeps the per-row loop in C.
-        before = buffer.tell()
-        writer.writerows(map(cells, itertools.islice(rows, CSV_BATCH_ROWS)))
-        if buffer.tell() == before:
-            break
-        if buffer.tell() >= CSV_BUFFER:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode()
-
-
-def write_csv(rows: Iterable[Sequence[Any]], output: BinaryIO, headers=HEADERS) -> None:
-    for chunk in iter_csv(rows, headers):
-        output.write(chunk)
-
-
-# -- xlsx ---------------------------------------------------------------------------------------
 
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -523,41 +305,3 @@ def write_xlsx(
     with XlsxStreamWriter(output, sheet_name, headers) as writer:
         writer.write_rows(rows, progress)
     return writer.rows_written
-
-
-# -- log ----------------------------------------------------------------------------------------
-
-
-def record_export(
-    *,
-    user,
-    kind: str,
-    fmt: str,
-    row_count: int,
-    started: float,
-    source: str = "api",
-    filters: dict | None = None,
-    ids: Sequence[int] | None = None,
-) -> ExportLog:
-    """Log one export (API.md §3.11: who, when, which filter or ids, row count), in the export
-    log and in the audit trail, together."""
-    user = user if user is not None and user.is_authenticated else None
-    with transaction.atomic(), audit_source(source):
-        log = ExportLog.objects.create(
-            user=user,
-            kind=kind,
-            source=source,
-            filters=filters or {},
-            ids=list(ids or []),
-            row_count=row_count,
-            format=fmt,
-            duration_ms=int((time.monotonic() - started) * 1000),
-        )
-        audit_record(
-            action="customer.export",
-            object_type="customer",
-            object_ids=list(ids or []),
-            by=user,
-            extra={"kind": kind, "format": fmt, "rows": row_count, "filters": filters or {}},
-        )
-    return log

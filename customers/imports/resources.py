@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from customers import rules, services
-from customers.admin.forms import FIELD_OF_MESSAGE, clean_mobile_number
 from customers.exports import sanitise_cell, unsanitise_cell
 from customers.models import Customer, CustomerGroup
 from ecommerce_admin.errors import DomainError
@@ -33,12 +32,14 @@ class EmailWidget(widgets.CharWidget):
 
 
 class MobileWidget(widgets.CharWidget):
+    """The API's mobile rule (rules.normalise_mobile), with its message."""
+
     def clean(self, value, row=None, **kwargs):
-        try:
-            value = unsanitise_cell((super().clean(value, row, **kwargs) or "").strip())
-            return clean_mobile_number(value)
-        except ValidationError as error:
-            raise ValueError(error.messages[0]) from None
+        value = unsanitise_cell((super().clean(value, row, **kwargs) or "").strip())
+        number = rules.normalise_mobile(str(value or ""))
+        if number is None:
+            raise ValueError(rules.MOBILE_MESSAGE)
+        return number
 
 
 class TextWidget(widgets.CharWidget):
@@ -101,7 +102,7 @@ class ServiceResource(resources.ModelResource):
         try:
             saved = self.save_through_service(instance, is_create)
         except DomainError as error:
-            field = FIELD_OF_MESSAGE.get(error.message)
+            field = services.FIELD_OF_MESSAGE.get(error.message)
             raise ValidationError({field: error.message} if field else error.message) from None
         instance.pk = saved.pk
 

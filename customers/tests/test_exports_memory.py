@@ -62,7 +62,7 @@ def test_export_peak_memory_does_not_grow_with_rows(api, monkeypatch):
     monkeypatch.setattr(export_views, "SPOOL_MAX_BYTES", 64 * 1024)
     # Rows are fetched CHUNK_SIZE at a time; both sizes must span several chunks to compare the
     # steady state (the bound is a chunk or two plus the writers' buffers, whatever N is).
-    monkeypatch.setattr(exports.xlsx, "CHUNK_SIZE", 1_000)
+    monkeypatch.setattr(exports.rows, "CHUNK_SIZE", 1_000)
     add_customers(0, SMALL)
     small = {fmt: peak_while_downloading(api, fmt) for fmt in ("xlsx", "csv")}
 

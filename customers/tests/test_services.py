@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from customers import services
+from customers import avatars, services
 from customers.models import Customer, CustomerGroup
 from customers.tests.conftest import db_state
 from customers.tests.factories import CustomerFactory
@@ -16,11 +16,11 @@ from ecommerce_admin.errors import DomainError
 pytestmark = pytest.mark.django_db
 
 
-def png() -> services.AvatarImage:
+def png() -> avatars.AvatarImage:
     buffer = io.BytesIO()
     Image.new("RGB", (2, 2)).save(buffer, format="PNG")
     uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    return services.avatar_decode(uri)
+    return avatars.avatar_decode(uri)
 
 
 def media_files(settings) -> list[Path]:
@@ -122,5 +122,5 @@ def test_group_services(db):
     ],
 )
 def test_avatar_decode_refuses_what_is_not_an_allowed_image(uri):
-    with pytest.raises(services.InvalidAvatar):
-        services.avatar_decode(uri)
+    with pytest.raises(avatars.InvalidAvatar):
+        avatars.avatar_decode(uri)

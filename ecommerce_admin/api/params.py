@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 from rest_framework.exceptions import ValidationError
 
+from ecommerce_admin.ids import MAX_ID
+
 DIGITS = re.compile(r"^[0-9]+$")
 MAX_LIMIT = 1000
 # Larger offsets overflow the databases' 64-bit OFFSET; nothing lives that far anyway.
-MAX_OFFSET = 2**63 - 1
+MAX_OFFSET = MAX_ID
 
 INTEGER_MESSAGE = "A valid integer is required (plain decimal digits)."
 FLAG_MESSAGE = "Must be 0 or 1."

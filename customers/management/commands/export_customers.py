@@ -12,9 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from customers import exports
-from customers.api.exports import EMPTY_LIST, used_filters
-from customers.filters import CustomerFilter
-from customers.models import Customer, ExportLog
+from customers.models import ExportLog
 from ecommerce_admin.progress import ProgressBar
 
 # Command option → the API's filter parameter.
@@ -61,16 +59,16 @@ class Command(BaseCommand):
             for option, param in FILTER_OPTIONS.items()
             if options[option] is not None
         }
-        filterset = CustomerFilter(data=query, queryset=Customer.objects.alive())
-        if not filterset.is_valid():
+        started = time.monotonic()
+        try:
+            queryset = exports.filtered_customers(query)
+        except exports.InvalidFilters as invalid:
             problems = "; ".join(
                 f"--{_option(param)}: {' '.join(messages)}"
-                for param, messages in filterset.errors.items()
+                for param, messages in invalid.errors.items()
             )
-            raise CommandError(f"Invalid filter: {problems}")
+            raise CommandError(f"Invalid filter: {problems}") from None
 
-        started = time.monotonic()
-        queryset = filterset.qs.newest_first()
         progress = ProgressBar(None, label="Exporting", stream=self.stderr._out)
         if progress.enabled:
             progress.total = queryset.count()
@@ -78,7 +76,7 @@ class Command(BaseCommand):
         else:
             empty = not queryset.exists()
         if empty:
-            raise CommandError(f"No customer matches: {EMPTY_LIST}.")
+            raise CommandError(f"No customer matches: {exports.EMPTY_LIST}.")
 
         rows = self._counted(exports.queryset_rows(queryset), progress)
         # Written beside the target and renamed at the end: no half-written file on failure.
@@ -106,7 +104,7 @@ class Command(BaseCommand):
             row_count=count,
             started=started,
             source="command",
-            filters=used_filters(query),
+            filters=exports.used_filters(query),
         )
         seconds = time.monotonic() - started
         self.stdout.write(

@@ -1,8 +1,8 @@
 """`manage.py import_customers FILE [--dry-run] [--skip-invalid]`: bulk upsert by email.
 
 Reads the export's columns (plus optional Group, Status, First Name, Last Name) from CSV or XLSX;
-see customers/imports.py for the rules. Every row is checked first and every problem is listed
-with its row number; nothing is written when any row fails, unless --skip-invalid.
+see customers/imports/bulk.py for the rules. Every row is checked first and every problem is
+listed with its row number; nothing is written when any row fails, unless --skip-invalid.
 """
 
 from pathlib import Path
@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_source
-from customers.imports import bulk as imports
+from customers.imports import bulk
 
 #: Problems printed one per line; past this many only their number is given.
 MAX_LISTED = 1_000
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path} does not exist or is not a file.")
         try:
-            report = imports.validate(path)
+            report = bulk.validate(path)
             for label, message in report.errors[:MAX_LISTED]:
                 self.stderr.write(f"{label}: {message}")
             if len(report.errors) > MAX_LISTED:
@@ -51,8 +51,8 @@ class Command(BaseCommand):
                     "--skip-invalid)."
                 )
             with audit_source("command"):
-                imports.apply(path, report, dry_run=dry_run)
-        except imports.ImportFileError as exc:
+                bulk.apply(path, report, dry_run=dry_run)
+        except bulk.ImportFileError as exc:
             raise CommandError(str(exc)) from None
 
         prefix = "Dry run (nothing written): would have " if dry_run else ""

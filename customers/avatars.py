@@ -1,0 +1,84 @@
+"""Customer avatars (API.md §3.5): a data URI decoded and verified, then stored and discarded
+through the default storage."""
+
+import base64
+import binascii
+import io
+import re
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
+from typing import Final
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
+
+AVATAR_DIR: Final = "customer/"
+AVATAR_MAX_BYTES: Final = 2 * 2**20
+
+
+@dataclass(frozen=True)
+class AvatarImage:
+    """Decoded, verified avatar bytes and the extension to store them under."""
+
+    content: bytes
+    extension: str
+
+
+_DATA_URI = re.compile(r"^data:image/([a-zA-Z]+);base64,(.*)\Z", re.DOTALL)
+# The data-URI type → the format Pillow must recognise in the bytes.
+_AVATAR_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "gif": "GIF", "webp": "WEBP"}
+
+
+class InvalidAvatar(ValueError):
+    pass
+
+
+def avatar_decode(data_uri: str) -> AvatarImage:
+    """Parse and verify `data:image/<png|jpeg|jpg|gif|webp>;base64,...` (API.md §3.5).
+
+    The declared type must be allowed (SVG never is), the decoded size at most 2 MB, and the bytes
+    an image Pillow identifies as that very type. Raises InvalidAvatar with a readable reason.
+    """
+    match = _DATA_URI.match(data_uri)
+    if not match:
+        raise InvalidAvatar("Must be a data URI: data:image/<png|jpeg|jpg|gif|webp>;base64,...")
+    extension = match.group(1).lower()
+    if extension not in _AVATAR_FORMATS:
+        raise InvalidAvatar("Only png, jpeg, jpg, gif and webp images are allowed.")
+    encoded = "".join(match.group(2).split())
+    # Reject by length before decoding anything large.
+    if len(encoded) * 3 // 4 > AVATAR_MAX_BYTES + 3:
+        raise InvalidAvatar("The image must be at most 2 MB.")
+    try:
+        content = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidAvatar("The image is not valid base64.") from None
+    if not content:
+        raise InvalidAvatar("The image is empty.")
+    if len(content) > AVATAR_MAX_BYTES:
+        raise InvalidAvatar("The image must be at most 2 MB.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                detected = image.format
+                image.verify()
+    except Exception:
+        raise InvalidAvatar("The data is not a valid image.") from None
+    if detected != _AVATAR_FORMATS[extension]:
+        raise InvalidAvatar(f"The data is not a {extension} image.")
+    return AvatarImage(content=content, extension="jpg" if extension == "jpeg" else extension)
+
+
+def avatar_store(image: AvatarImage) -> str:
+    """Write the avatar through the default storage; return the stored name (with folder)."""
+    name = f"{AVATAR_DIR}Img_{int(time.time() * 1000)}_{uuid.uuid4().hex[:12]}.{image.extension}"
+    return default_storage.save(name, ContentFile(image.content))
+
+
+def avatar_discard(name: str | None) -> None:
+    if name:
+        default_storage.delete(name)

@@ -1,0 +1,62 @@
+"""Input fields whose rules the API serializers and the import command share.
+
+The import validates each row with the very fields the API validates a request body with, so a
+flag or a mobile number is accepted or refused alike, with the same message.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from customers import rules
+from ecommerce_admin.api.params import FLAG_MESSAGE
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 1})
+class FlagField(serializers.Field):
+    """A 0/1 flag in a request body: `0`/`1`, `"0"`/`"1"` or JSON `true`/`false` → bool.
+
+    The same flag in a query parameter is stricter (exactly `0` or `1`, API.md §1): that is
+    `customers.filters.FlagParamField`, with the same message.
+    """
+
+    default_error_messages = {"invalid": FLAG_MESSAGE}
+    _VALUES = {"0": False, "1": True, "false": False, "true": True}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, int) and data in (0, 1):
+            return bool(data)
+        if isinstance(data, str) and data.strip().lower() in self._VALUES:
+            return self._VALUES[data.strip().lower()]
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return int(bool(value))
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}], "example": "+4470001234"})
+class MobileNumberField(serializers.Field):
+    """A number or string; spaces, dashes, dots and parentheses removed, then `+?` 6-15 digits."""
+
+    default_error_messages = {
+        "invalid": rules.MOBILE_MESSAGE,
+        "null_characters": "Null characters are not allowed.",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("invalid")
+        if isinstance(data, int):
+            if data < 0:
+                self.fail("invalid")
+            data = str(data)
+        if "\x00" in data:
+            self.fail("null_characters")
+        number = rules.normalise_mobile(data)
+        if number is None:
+            self.fail("invalid")
+        return number
+
+    def to_representation(self, value):
+        return value
