@@ -108,7 +108,7 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
 
     @extend_schema(
         request=CustomerCreateSerializer,
-        responses=CustomerSerializer,
+        responses={200: CustomerSerializer},  # the contract answers 200, not 201 (API.md §8)
         summary="Add a customer",
         description="Message `Customer Created Successfully`, or with `mailStatus` = 1 "
         "`Successfully created new customer with email Id and password and email sent.`",
@@ -256,7 +256,9 @@ class CustomerGroupViewSet(EnvelopeListMixin, ContractViewSet):
         return GroupSerializer(self.get_queryset().get(pk=group_id)).data
 
     @extend_schema(
-        request=GroupWriteSerializer, responses=GroupSerializer, summary="Create a group"
+        request=GroupWriteSerializer,
+        responses={200: GroupSerializer},  # the contract answers 200, not 201 (API.md §4)
+        summary="Create a group",
     )
     def create(self, request):
         form = self.validated(GroupWriteSerializer)
