@@ -8,8 +8,21 @@ class EcommerceAdminConfig(AppConfig):
     verbose_name = "Back office"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the checks
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from . import (
+            checks,  # noqa: F401 - registers the checks
+            db_timeouts,
+        )
         from .admin.registrations import harden_registered_admins
 
         # The admin app (first in INSTALLED_APPS) has autodiscovered every admin module by now.
         harden_registered_admins()
+
+        # Bounded waits on every PostgreSQL connection; migrations may run longer (API.md §10).
+        connection_created.connect(db_timeouts.install_no_answer_deadline)
+        pre_migrate.connect(db_timeouts.lift_limits_for_migrations, dispatch_uid="db-limits-lift")
+        post_migrate.connect(
+            db_timeouts.restore_limits_after_migrations, dispatch_uid="db-limits-restore"
+        )

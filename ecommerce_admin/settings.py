@@ -11,6 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from ecommerce_admin.db_timeouts import postgres_options, timeout_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditSourceMiddleware",
+    # Innermost, so it sees a view's exception before any other middleware's process_exception.
+    "ecommerce_admin.db_faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "ecommerce_admin.urls"
@@ -114,6 +118,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_SQLITE_TEST_NAME") or None}
+
+# Database faults (API.md §10, ecommerce_admin/db_timeouts.py): bounded waits on PostgreSQL,
+# broken persistent connections discarded (health check on reuse, closed after an outage error),
+# and a 503 with Retry-After instead of a 500 while the database cannot be reached.
+DB_TIMEOUTS = timeout_settings()
+DB_RETRY_AFTER_SECONDS = int(os.environ.get("DJANGO_DB_RETRY_AFTER", "5"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = postgres_options(
+        DATABASES["default"].get("OPTIONS", {}), DB_TIMEOUTS
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,6 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from analytics.dashboard import dashboard_view
 from ecommerce_admin.api import views as api_views
 
+# A database outage anywhere outside a DRF view is a 503, other failures the usual 500.
+handler500 = "ecommerce_admin.db_faults.server_error"
+
 admin.site.site_header = "Customer Back Office"
 admin.site.site_title = "Customer Back Office"
 admin.site.index_title = "Back office"

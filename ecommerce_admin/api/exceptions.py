@@ -1,7 +1,8 @@
 """The one exception handler: every error under /api leaves in the contract's envelope.
 
-Business errors (`DomainError`) are 400, validation errors 422 with `errors`, and anything
-unexpected a 500 with a fixed message: no exception text, SQL or traceback reaches a client.
+Business errors (`DomainError`) are 400, validation errors 422 with `errors`, the database being
+unreachable a 503 with Retry-After (ecommerce_admin/db_faults.py), and anything unexpected a 500
+with a fixed message: no exception text, SQL or traceback reaches a client.
 """
 
 import logging
@@ -16,6 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
+from ecommerce_admin.db_faults import (
+    UNAVAILABLE_MESSAGE,
+    discard_broken_connections,
+    is_database_unavailable,
+    log_unavailable,
+    retry_after,
+)
 from ecommerce_admin.errors import DomainError
 
 from .responses import envelope
@@ -101,6 +109,13 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response:
         return Response(envelope(_detail_text(exc.detail), status=0), status=429, headers=headers)
     if isinstance(exc, exceptions.APIException):
         return Response(envelope(_detail_text(exc.detail), status=0), status=exc.status_code)
+
+    if is_database_unavailable(exc):
+        # An outage is not a server fault (API.md §10): tell the client when to come back.
+        log_unavailable(exc, context.get("view").__class__.__name__)
+        discard_broken_connections()
+        headers["Retry-After"] = retry_after()
+        return Response(envelope(UNAVAILABLE_MESSAGE, status=0), status=503, headers=headers)
 
     logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
     return Response(envelope(SERVER_ERROR_MESSAGE, status=0), status=500)

@@ -3,7 +3,7 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed, NotFound
@@ -13,6 +13,8 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+
+from ecommerce_admin.db_faults import database_reachable
 
 from .auth import is_active_staff
 from .responses import envelope, success
@@ -150,10 +152,8 @@ class HealthView(APIView):
         tags=["health"],
     )
     def get(self, request):
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except DatabaseError:
+        # A fresh, bounded probe (API.md §10): a load balancer never waits on a hung database.
+        if not database_reachable():
             return Response(
                 envelope("database unavailable", {"database": "down"}, status=0), status=503
             )
