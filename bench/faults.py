@@ -623,14 +623,18 @@ def main(argv: list[str] | None = None) -> int:
             for client in clients:
                 for c in client.calls:
                     if c.end >= start - 1 and c.start <= restored + 1:
-                        log(f"{kind} c{client.number} {c.kind} {c.start - start:+.2f} "
-                            f"→ {c.end - start:+.2f} {c.status}")
+                        log(
+                            f"{kind} c{client.number} {c.kind} {c.start - start:+.2f} "
+                            f"→ {c.end - start:+.2f} {c.status}"
+                        )
         t0 = faults[0][1] if faults else 0
         for client in clients:
             for c in client.calls:
                 if not str(c.status).isdigit():
-                    log(f"transport c{client.number} {c.kind} {c.start - t0:+.2f} → "
-                        f"{c.end - t0:+.2f} {c.status}")
+                    log(
+                        f"transport c{client.number} {c.kind} {c.start - t0:+.2f} → "
+                        f"{c.end - t0:+.2f} {c.status}"
+                    )
         for t, d, s in health:
             log(f"health {t - t0:+.2f} {d:.2f} {s}")
         log(f"faults {[(k, round(a - t0, 2), round(b - t0, 2)) for k, a, b in faults]}")

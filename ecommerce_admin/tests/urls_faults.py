@@ -5,6 +5,8 @@ own patterns, so the envelope of a 400, a 403 and an unexpected 500 can be asser
 waiting for a real route to misbehave.
 """
 
+from django.db import connection
+from django.http import HttpResponse
 from django.urls import re_path
 from rest_framework.views import APIView
 
@@ -50,10 +52,34 @@ class GuardedView(APIView):
         return success("should never be reached")
 
 
+class BadSqlView(APIView):
+    """A genuine bug in SQL (a syntax error): a 500, never mistaken for an outage (503)."""
+
+    required_permissions = {"get": "customers.view_customer"}
+    schema = None
+
+    def get(self, request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELEC 1")  # the typo is the point
+        return success("unreachable")
+
+
+def bad_sql_page(request):
+    """The same bug outside the API: Django's plain 500 page, not the 503 page."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table_at_all")
+    return HttpResponse("unreachable")
+
+
 test_patterns = [
+    re_path(r"^api/test-bad-sql/?$", BadSqlView.as_view()),
+    re_path(r"^test-bad-sql-page/?$", bad_sql_page),
     re_path(r"^api/test-boom/?$", BoomView.as_view()),
     re_path(r"^api/test-refused/?$", RefusedView.as_view()),
     re_path(r"^api/test-guarded/?$", GuardedView.as_view()),
 ]
 
 urlpatterns = [*test_patterns, *project_urls.urlpatterns]
+
+# Django looks the error handlers up in the root URLconf, which this module is in these tests.
+handler500 = project_urls.handler500
