@@ -22,6 +22,7 @@ Django pass `check=ConnectionPool.check_connection` (checked on every checkout),
 needs `CONN_MAX_AGE = 0`.
 """
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -172,6 +173,42 @@ def lift_statement_limits(connection, seconds: float | None = None) -> None:
     _set_statement_limit(connection, seconds, local=False)
 
 
+def restore_statement_limits(connection) -> None:
+    """Back to the configured limits: `RESET` returns to the connection's startup options."""
+    from django.conf import settings
+    from django.db import DatabaseError
+
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return
+    if connection.needs_rollback:
+        return  # an aborted transaction: its SET is rolled back with it
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+    except DatabaseError:
+        return  # the connection broke: it will be replaced, with the startup limits
+    bound_waits(connection.connection, settings.DB_TIMEOUTS["no_answer"])
+
+
+def command_limits(handle):
+    """Decorates a management command's `handle`: its statements may run as long as they need
+    (`DJANGO_DB_COMMAND_STATEMENT_TIMEOUT`, default none); the usual limits come back after,
+    so a connection shared with other work (tests, `call_command` in a request) keeps them.
+    """
+
+    @functools.wraps(handle)
+    def wrapper(*args, **kwargs):
+        from django.db import connection
+
+        lift_statement_limits(connection)
+        try:
+            return handle(*args, **kwargs)
+        finally:
+            restore_statement_limits(connection)
+
+    return wrapper
+
+
 def lift_limits_for_migrations(sender, using="default", **kwargs) -> None:
     """`pre_migrate` receiver: building an index on a million rows takes longer than a request."""
     from django.db import connections
@@ -180,13 +217,7 @@ def lift_limits_for_migrations(sender, using="default", **kwargs) -> None:
 
 
 def restore_limits_after_migrations(sender, using="default", **kwargs) -> None:
-    """`post_migrate` receiver: back to the configured limits (`RESET` = the startup options)."""
-    from django.conf import settings
+    """`post_migrate` receiver: back to the configured limits."""
     from django.db import connections
 
-    connection = connections[using]
-    if connection.vendor != "postgresql" or connection.connection is None:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("RESET statement_timeout")
-    bound_waits(connection.connection, settings.DB_TIMEOUTS["no_answer"])
+    restore_statement_limits(connections[using])

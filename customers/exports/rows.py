@@ -11,6 +11,7 @@ from django.db.models import DateTimeField, F, Func, Value
 from customers.filters import CustomerFilter
 from customers.models import Customer
 from ecommerce_admin.dates import local_zone
+from ecommerce_admin.db_timeouts import long_statements
 
 #: Rows fetched per round trip from the server-side cursor.
 CHUNK_SIZE = 5_000
@@ -107,7 +108,8 @@ def queryset_rows(queryset) -> Iterator[tuple]:
     """
     zone = _local_zone()
     if _is_postgres(queryset):
-        with transaction.atomic(using=queryset.db):
+        # Web requests get a short statement_timeout; a full export may sort a million rows.
+        with transaction.atomic(using=queryset.db), long_statements(connections[queryset.db]):
             yield from _convert(_pg_rows(queryset), zone)
     else:
         raw = queryset.values_list(*_COLUMNS).iterator(chunk_size=CHUNK_SIZE)

@@ -7,6 +7,7 @@ outage/stall/failover story under load is bench/faults.py (tests/faults/).
 """
 
 import contextlib
+import io
 import socket
 import sqlite3
 import time
@@ -14,6 +15,7 @@ import time
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from rest_framework.test import APIClient
@@ -21,7 +23,12 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from customers.models import Customer, CustomerGroup
 from ecommerce_admin.db_faults import UNAVAILABLE_MESSAGE, is_database_unavailable
-from ecommerce_admin.db_timeouts import DatabaseNoAnswer, bound_waits, long_statements
+from ecommerce_admin.db_timeouts import (
+    DatabaseNoAnswer,
+    bound_waits,
+    command_limits,
+    long_statements,
+)
 
 FAULTS = pytest.mark.urls("ecommerce_admin.tests.urls_faults")
 UNAVAILABLE = {"status": 0, "message": UNAVAILABLE_MESSAGE}
@@ -346,3 +353,20 @@ def test_a_stalled_link_gives_up_at_the_no_answer_deadline(transactional_db):
         assert is_database_unavailable(stalled.value)
     finally:
         proxy.close()
+
+
+def show(setting: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {setting}")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+def test_commands_run_without_the_request_limit_and_give_it_back(db, tmp_path):
+    inside = command_limits(lambda: show("statement_timeout"))()
+
+    assert inside == "0"  # DJANGO_DB_COMMAND_STATEMENT_TIMEOUT's default: no limit
+    assert show("statement_timeout") == "10s"
+    Customer.objects.create(customer_group_id=default_group(), first_name="A", email="a@b.co")
+    call_command("export_customers", "--output", str(tmp_path / "all.csv"), stdout=io.StringIO())
+    assert show("statement_timeout") == "10s"

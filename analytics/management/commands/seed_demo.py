@@ -8,6 +8,7 @@ from django.db import transaction
 from analytics.demo import SalesVolumes, seed_sales
 from customers.demo import seed_customers
 from customers.models import Customer
+from ecommerce_admin.db_timeouts import command_limits
 from ecommerce_admin.progress import ProgressBar
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing when customers already exist."
         )
 
+    @command_limits  # not a web request: no request-sized statement_timeout
     def handle(self, *args, customers: int, seed: int, if_empty: bool, **options):
         counts = {name: options[name] for name in ("vendors", "products", "orders", "views")}
         counts["visits"] = options["visits"]

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from customers import exports
 from customers.models import ExportLog
+from ecommerce_admin.db_timeouts import command_limits
 from ecommerce_admin.progress import ProgressBar
 
 # Command option → the API's filter parameter.
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="YYYY-MM-DD (that day) or YYYY-MM (that month).")
         parser.add_argument("--keyword", help="Substring of name, email or group name.")
 
+    @command_limits  # not a web request: no request-sized statement_timeout
     def handle(self, *args, **options):
         output = Path(options["output"])
         fmt = options["format"] or ("csv" if output.suffix.lower() == ".csv" else "xlsx")

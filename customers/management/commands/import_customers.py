@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_source
 from customers.imports import bulk
+from ecommerce_admin.db_timeouts import command_limits
 
 #: Problems printed one per line; past this many only their number is given.
 MAX_LISTED = 1_000
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             help="Import the valid rows and skip the invalid ones (listed) instead of stopping.",
         )
 
+    @command_limits  # not a web request: no request-sized statement_timeout
     def handle(self, *args, file: str, dry_run: bool, skip_invalid: bool, **options):
         path = Path(file)
         if not path.is_file():
