@@ -42,6 +42,17 @@ ERROR_RESPONSES = {
     "422": "Validation error: `errors` maps each bad field to its messages.",
     "429": "Request was throttled.",
     "500": "Internal server error (never any detail).",
+    "503": (
+        "The database cannot be reached right now (API.md §10): "
+        '`{"status": 0, "message": "Service temporarily unavailable."}`; retry after the '
+        "`Retry-After` header's seconds. Nothing was committed unless a retry finds it done."
+    ),
+}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
 }
 
 
@@ -114,4 +125,6 @@ class EnvelopeAutoSchema(AutoSchema):
             responses.setdefault(
                 code, {"description": description, "content": {JSON: {"schema": schema}}}
             )
+        if "503" in responses:
+            responses["503"].setdefault("headers", RETRY_AFTER_HEADER)
         return responses

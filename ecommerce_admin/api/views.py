@@ -4,7 +4,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.response import Response
@@ -14,13 +14,26 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from ecommerce_admin.db_faults import database_reachable
+from ecommerce_admin.db_faults import database_reachable, retry_after
 
 from .auth import is_active_staff
 from .responses import envelope, success
 from .throttling import LoginIPThrottle, LoginUsernameThrottle
 
 INVALID_LOGIN = "Invalid username or password."
+HEALTH_DOWN_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "integer", "enum": [0]},
+        "message": {"type": "string", "enum": ["database unavailable"]},
+        "data": {
+            "type": "object",
+            "properties": {"database": {"type": "string", "enum": ["down"]}},
+            "required": ["database"],
+        },
+    },
+    "required": ["status", "message", "data"],
+}
 
 
 class LoginSerializer(serializers.Serializer):
@@ -148,14 +161,22 @@ class HealthView(APIView):
     public = True
 
     @extend_schema(
-        responses=inline_serializer("HealthData", {"database": serializers.CharField()}),
+        responses={
+            200: inline_serializer("HealthData", {"database": serializers.CharField()}),
+            503: OpenApiResponse(
+                response=HEALTH_DOWN_SCHEMA,
+                description="The database is unreachable (answered within 10 s, API.md §10).",
+            ),
+        },
         tags=["health"],
     )
     def get(self, request):
         # A fresh, bounded probe (API.md §10): a load balancer never waits on a hung database.
         if not database_reachable():
             return Response(
-                envelope("database unavailable", {"database": "down"}, status=0), status=503
+                envelope("database unavailable", {"database": "down"}, status=0),
+                status=503,
+                headers={"Retry-After": retry_after()},
             )
         return success("ok", {"database": "ok"})
 

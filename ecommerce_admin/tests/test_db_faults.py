@@ -245,6 +245,7 @@ def test_unreachable_postgres_is_503_everywhere_and_health_answers_fast(
     health = Client().get("/api/health")
     assert health.status_code == 503
     assert health.json()["data"] == {"database": "down"}
+    assert health["Retry-After"].isdigit()
     assert time.monotonic() - started < 10
 
 
