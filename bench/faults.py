@@ -230,12 +230,17 @@ def app_env(database_url: str, cache_dir: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_LOG_LEVEL="WARNING",
         DJANGO_CACHE_LOCATION=cache_dir,
-        DJANGO_CONN_MAX_AGE="60",
-        DJANGO_DB_STATEMENT_TIMEOUT="3",
-        DJANGO_DB_NO_ANSWER_TIMEOUT="4",
-        DJANGO_DB_CONNECT_TIMEOUT="2",
-        DJANGO_DB_RETRY_AFTER="2",
     )
+    # Short limits keep the run short; set any of them in the environment to try others
+    # (e.g. DJANGO_DB_NO_ANSWER_TIMEOUT=0 switches the no-answer deadline off: failovers fail).
+    for name, value in (
+        ("DJANGO_CONN_MAX_AGE", "60"),
+        ("DJANGO_DB_STATEMENT_TIMEOUT", "3"),
+        ("DJANGO_DB_NO_ANSWER_TIMEOUT", "4"),
+        ("DJANGO_DB_CONNECT_TIMEOUT", "2"),
+        ("DJANGO_DB_RETRY_AFTER", "2"),
+    ):
+        env.setdefault(name, value)
     env.pop("DJANGO_API_THROTTLE", None)
     return env
 

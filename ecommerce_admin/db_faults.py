@@ -47,12 +47,16 @@ _SQLITE_UNAVAILABLE_TEXT = (
 
 
 def _causes(exc: BaseException):
-    """`exc` and what it wraps: Django puts the driver's exception in `__cause__`."""
+    """`exc` and what it wraps: Django puts the driver's exception in `__cause__`.
+
+    Only explicit causes are followed: a bug raised while handling an outage error (its
+    `__context__`) is still a bug.
+    """
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         yield exc
-        exc = exc.__cause__ or exc.__context__
+        exc = exc.__cause__
 
 
 def _psycopg_unavailable(exc: BaseException) -> bool | None:

@@ -11,9 +11,14 @@ Layers, from the wire up:
 - The no-answer deadline (client side): a server or proxy that accepts bytes but never answers
   (a frozen process, a stalled middlebox) defeats the three above, because the kernel keeps
   acknowledging. psycopg waits for every answer through `Connection.wait()`; each connection
-  gets a `wait` that gives up after `DB_NO_ANSWER_SECONDS` (longer than `statement_timeout`, so a
-  live server always cancels first), closes the connection and raises an `OperationalError`,
-  which the API turns into a 503.
+  gets a `wait` that gives up after `DJANGO_DB_NO_ANSWER_TIMEOUT` (longer than
+  `statement_timeout`, so a live server always cancels first), closes the connection and raises
+  an `OperationalError`, which the API turns into a 503.
+
+Rule: code that needs a longer `statement_timeout` raises it through `long_statements` (a
+transaction) or `lift_statement_limits`/`command_limits` (a session), never with a bare `SET`:
+the client-side deadline must grow with it, or a legitimately long statement is cut at
+`DJANGO_DB_NO_ANSWER_TIMEOUT`. Lowering it with `SET LOCAL` (the admin's count) needs nothing.
 
 The same settings apply if DATABASES["default"]["OPTIONS"]["pool"] (Django 5.1+ psycopg pool)
 is switched on: the pool opens its connections with these OPTIONS, `CONN_HEALTH_CHECKS=True` makes
@@ -126,7 +131,7 @@ def _set_statement_limit(connection, seconds: float, *, local: bool) -> None:
     scope = "LOCAL " if local else ""
     with connection.cursor() as cursor:
         # Integers we computed, not user input.
-        cursor.execute(f"SET {scope}statement_timeout = {_ms(seconds)}")  # nosec B608
+        cursor.execute(f"SET {scope}statement_timeout = {_ms(seconds)}")
     raw = connection.connection
     if raw is not None and hasattr(raw, "pgconn"):
         # The client must wait at least as long as the server now may take.

@@ -17,6 +17,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ecommerce_admin.db_timeouts import lift_statement_limits, restore_statement_limits
+
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 ROWS = 100_000
@@ -32,6 +34,7 @@ def md5(text: str) -> str:
 def plan_data(django_db_setup, django_db_blocker):
     """100k customers in 20 groups over ~two years; 2% soft-deleted, 10% inactive."""
     with django_db_blocker.unblock(), connection.cursor() as cursor:
+        lift_statement_limits(connection)  # 100k rows on a busy machine: not request-sized
         cursor.execute(
             "INSERT INTO customers_customergroup "
             "(name, description, color_code, is_active, is_default, created_at, updated_at) "
@@ -55,6 +58,7 @@ def plan_data(django_db_setup, django_db_blocker):
             [group_ids, DOMAIN, ROWS],
         )
         cursor.execute("VACUUM ANALYZE customers_customer")
+        restore_statement_limits(connection)
         yield {"group_id": group_ids[3]}
         cursor.execute("DELETE FROM customers_customer WHERE email LIKE %s", [f"%@{DOMAIN}"])
         cursor.execute("DELETE FROM customers_customergroup WHERE id = ANY(%s)", [group_ids])
