@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import seed as seeder  # noqa: E402
+from bench.profile_request import profile_lines, profile_request  # noqa: E402
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
@@ -657,9 +658,7 @@ def table_health(database_url: str) -> dict:
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         row = conn.execute(
-            "SELECT n_dead_tup, n_live_tup, last_autovacuum, autovacuum_count, "
-            "(SELECT relallvisible::float / greatest(relpages, 1) FROM pg_class "
-            " WHERE relname = 'customers_customer') "
+            "SELECT n_dead_tup, n_live_tup, last_autovacuum, autovacuum_count "
             "FROM pg_stat_user_tables WHERE relname = 'customers_customer'"
         ).fetchone()
     return {
@@ -667,7 +666,6 @@ def table_health(database_url: str) -> dict:
         "live": row[1],
         "last_autovacuum": row[2].isoformat() if row[2] else None,
         "autovacuums": row[3],
-        "all_visible": round(row[4], 3),
     }
 
 
@@ -759,99 +757,9 @@ def mass_lines(mass: dict) -> list[str]:
             + " |"
         )
     health = " | ".join(
-        f"{r['health']['all_visible']:.2f} / {r['health']['dead']:,}" for r in mass["rounds"]
+        f"{r['health']['dead']:,} / {r['health']['autovacuums']}" for r in mass["rounds"]
     )
-    lines.append(f"| (all-visible share / dead tuples) | | {health} | |")
-    return lines
-
-
-# --- Where one request's time goes -------------------------------------------------------------
-PROFILE_GROUPS = [
-    ("database wait (psycopg)", ("psycopg/",)),
-    ("ORM: SQL compile, rows", ("django/db/",)),
-    ("DRF: request, views, auth, perms", ("rest_framework/",)),
-    ("JWT (simplejwt, PyJWT)", ("rest_framework_simplejwt/", "jwt/")),
-    ("django-filter", ("django_filters/",)),
-    ("Django: handler, middleware, urls", ("django/",)),
-    ("our code", ("/customers/", "/ecommerce_admin/", "/audit/", "/analytics/")),
-]
-
-
-def profile_request(path: str, token: str, requests: int = 300) -> dict:
-    """cProfile of `requests` GETs through Django's WSGI handler in this process, grouped by
-    package (self time), per request. In-process: no HTTP parsing, no gunicorn."""
-    import cProfile
-    import io
-    import pstats
-
-    from django.core.handlers.wsgi import WSGIHandler
-
-    app = WSGIHandler()
-    path_info, _, query = path.partition("?")
-
-    def one() -> None:
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path_info,
-            "QUERY_STRING": query,
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80",
-            "HTTP_HOST": "127.0.0.1",
-            "HTTP_AUTHORIZATION": f"Bearer {token}",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(b""),
-            "wsgi.errors": sys.stderr,
-            "SERVER_PROTOCOL": "HTTP/1.1",
-        }
-        response = app(environ, lambda *a: None)
-        b"".join(response)
-        response.close()
-
-    for _ in range(50):
-        one()
-    started = time.perf_counter()
-    for _ in range(requests):
-        one()
-    plain_ms = (time.perf_counter() - started) * 1000 / requests
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(requests):
-        one()
-    profiler.disable()
-    stats = pstats.Stats(profiler).stats
-    groups: dict[str, float] = {name: 0.0 for name, _ in PROFILE_GROUPS}
-    groups["other (stdlib, builtins)"] = 0.0
-    total = 0.0
-    for (filename, _, _), (_, _, tottime, _, _) in stats.items():
-        total += tottime
-        for name, needles in PROFILE_GROUPS:
-            if any(n in filename for n in needles):
-                groups[name] += tottime
-                break
-        else:
-            groups["other (stdlib, builtins)"] += tottime
-    return {
-        "path": path,
-        "requests": requests,
-        "ms_per_request_unprofiled": plain_ms,
-        "ms_per_request_profiled": total * 1000 / requests,
-        "groups_ms": {k: v * 1000 / requests for k, v in groups.items()},
-    }
-
-
-def profile_lines(profile: dict) -> list[str]:
-    total = profile["ms_per_request_profiled"]
-    lines = [
-        f"Where one `{profile['path']}` request's time goes ({profile['requests']} requests "
-        f"through Django's WSGI handler in-process, cProfile self time grouped by package; "
-        f"{profile['ms_per_request_unprofiled']:.2f} ms/request unprofiled, "
-        f"{total:.2f} profiled):",
-        "",
-        "| part | ms/request | share |",
-        "|---|--:|--:|",
-    ]
-    for name, ms in sorted(profile["groups_ms"].items(), key=lambda kv: -kv[1]):
-        lines.append(f"| {name} | {ms:.2f} | {ms / total:.0%} |")
+    lines.append(f"| (dead tuples / autovacuums so far) | | {health} | |")
     return lines
 
 

@@ -63,12 +63,9 @@ def created_today() -> int:
 
 
 # --- Rebuild and check -------------------------------------------------------------------------
-def _sqlite_bucket(column: str) -> str:
-    # Whole seconds cut from the text: strftime rounds .999999 up to the next second.
-    seconds = f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)"
-    return f"(({seconds} - (({seconds} % 900) + 900) % 900) / 900)"
-
-
+# The quarter hour of created_at, as the SQLite triggers compute it (migration 0004): whole
+# seconds cut from the stored text (strftime would round .999999 up), floored by hand because
+# SQLite's `/` truncates towards zero before 1970.
 SQLITE_REBUILD = [
     "DELETE FROM customers_tablecounter",
     "DELETE FROM customers_customercreatedcounter",
@@ -78,8 +75,9 @@ SQLITE_REBUILD = [
     "INSERT INTO customers_tablecounter (kind, slot, total, active) "
     "SELECT 'group', 0, count(*), coalesce(sum(is_active), 0) FROM customers_customergroup",
     "INSERT INTO customers_customercreatedcounter (bucket, slot, alive) "
-    f"SELECT {_sqlite_bucket('created_at')}, 0, count(*) FROM customers_customer "
-    "WHERE NOT is_deleted GROUP BY 1",
+    "SELECT (s - ((s % 900) + 900) % 900) / 900, 0, count(*) "
+    "FROM (SELECT CAST(strftime('%s', substr(created_at, 1, 19)) AS INTEGER) AS s "
+    "      FROM customers_customer WHERE NOT is_deleted) GROUP BY 1",
 ]
 
 

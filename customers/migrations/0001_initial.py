@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,80 +16,180 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CustomerGroup',
+            name="CustomerGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30)),
-                ('description', models.CharField(blank=True, default='', max_length=512)),
-                ('color_code', models.CharField(max_length=7)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_default', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30)),
+                ("description", models.CharField(blank=True, default="", max_length=512)),
+                ("color_code", models.CharField(max_length=7)),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_default", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='customer_group_name_ci_unique'), models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='one_default_group')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        name="customer_group_name_ci_unique",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("is_default",),
+                        name="one_default_group",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExportLog',
+            name="ExportLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('selection', 'Selected customers'), ('all', 'All (filtered) customers')], max_length=16)),
-                ('source', models.CharField(default='api', max_length=16)),
-                ('filters', models.JSONField(blank=True, default=dict)),
-                ('ids', models.JSONField(blank=True, default=list)),
-                ('row_count', models.PositiveIntegerField(default=0)),
-                ('format', models.CharField(choices=[('xlsx', 'Excel (xlsx)'), ('csv', 'CSV')], max_length=8)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("selection", "Selected customers"),
+                            ("all", "All (filtered) customers"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("source", models.CharField(default="api", max_length=16)),
+                ("filters", models.JSONField(blank=True, default=dict)),
+                ("ids", models.JSONField(blank=True, default=list)),
+                ("row_count", models.PositiveIntegerField(default=0)),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("xlsx", "Excel (xlsx)"), ("csv", "CSV")], max_length=8
+                    ),
+                ),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=32)),
-                ('last_name', models.CharField(blank=True, max_length=96, null=True)),
-                ('username', models.CharField(max_length=96)),
-                ('email', models.EmailField(max_length=96)),
-                ('mobile_number', models.CharField(max_length=16)),
-                ('password', models.CharField(max_length=128)),
-                ('is_active', models.BooleanField(default=True)),
-                ('mail_status', models.BooleanField(default=False)),
-                ('newsletter', models.BooleanField(default=False)),
-                ('is_deleted', models.BooleanField(default=False)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('address', models.CharField(blank=True, max_length=512, null=True)),
-                ('city', models.CharField(blank=True, max_length=128, null=True)),
-                ('pincode', models.CharField(blank=True, max_length=16, null=True)),
-                ('country_id', models.IntegerField(blank=True, null=True)),
-                ('zone_id', models.IntegerField(blank=True, null=True)),
-                ('local', models.CharField(blank=True, max_length=128, null=True)),
-                ('avatar', models.CharField(blank=True, max_length=255, null=True)),
-                ('avatar_path', models.CharField(blank=True, max_length=64, null=True)),
-                ('real_name', models.CharField(blank=True, max_length=255, null=True)),
-                ('customer_no', models.CharField(blank=True, max_length=64, null=True)),
-                ('last_login', models.DateTimeField(blank=True, null=True)),
-                ('ip', models.CharField(blank=True, max_length=45, null=True)),
-                ('safe', models.BooleanField(default=False)),
-                ('locked_on', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='customers', to='customers.customergroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=32)),
+                ("last_name", models.CharField(blank=True, max_length=96, null=True)),
+                ("username", models.CharField(max_length=96)),
+                ("email", models.EmailField(max_length=96)),
+                ("mobile_number", models.CharField(max_length=16)),
+                ("password", models.CharField(max_length=128)),
+                ("is_active", models.BooleanField(default=True)),
+                ("mail_status", models.BooleanField(default=False)),
+                ("newsletter", models.BooleanField(default=False)),
+                ("is_deleted", models.BooleanField(default=False)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("address", models.CharField(blank=True, max_length=512, null=True)),
+                ("city", models.CharField(blank=True, max_length=128, null=True)),
+                ("pincode", models.CharField(blank=True, max_length=16, null=True)),
+                ("country_id", models.IntegerField(blank=True, null=True)),
+                ("zone_id", models.IntegerField(blank=True, null=True)),
+                ("local", models.CharField(blank=True, max_length=128, null=True)),
+                ("avatar", models.CharField(blank=True, max_length=255, null=True)),
+                ("avatar_path", models.CharField(blank=True, max_length=64, null=True)),
+                ("real_name", models.CharField(blank=True, max_length=255, null=True)),
+                ("customer_no", models.CharField(blank=True, max_length=64, null=True)),
+                ("last_login", models.DateTimeField(blank=True, null=True)),
+                ("ip", models.CharField(blank=True, max_length=45, null=True)),
+                ("safe", models.BooleanField(default=False)),
+                ("locked_on", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="customers",
+                        to="customers.customergroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('export_customer', 'Can export customers')],
-                'indexes': [models.Index(fields=['is_deleted', '-created_at', '-id'], name='customer_alive_created'), models.Index(fields=['is_deleted', 'is_active'], name='customer_alive_active')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_deleted', False)), fields=('email',), name='customer_email_alive_unique'), models.CheckConstraint(condition=models.Q(('email', django.db.models.functions.text.Lower('email'))), name='customer_email_lowercase'), models.UniqueConstraint(condition=models.Q(('customer_no__isnull', False), ('is_deleted', False)), fields=('customer_no',), name='customer_no_alive_unique')],
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("export_customer", "Can export customers")],
+                "indexes": [
+                    models.Index(
+                        fields=["is_deleted", "-created_at", "-id"], name="customer_alive_created"
+                    ),
+                    models.Index(fields=["is_deleted", "is_active"], name="customer_alive_active"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_deleted", False)),
+                        fields=("email",),
+                        name="customer_email_alive_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("email", django.db.models.functions.text.Lower("email"))
+                        ),
+                        name="customer_email_lowercase",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("customer_no__isnull", False), ("is_deleted", False)),
+                        fields=("customer_no",),
+                        name="customer_no_alive_unique",
+                    ),
+                ],
             },
         ),
     ]

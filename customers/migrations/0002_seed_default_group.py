@@ -7,8 +7,11 @@ def create_default_group(apps, schema_editor):
     CustomerGroup = apps.get_model("customers", "CustomerGroup")
     if not CustomerGroup.objects.filter(is_default=True).exists():
         CustomerGroup.objects.create(
-            name="default", description="Default customer group", color_code="#6c757d",
-            is_active=True, is_default=True,
+            name="default",
+            description="Default customer group",
+            color_code="#6c757d",
+            is_active=True,
+            is_default=True,
         )
 
 
