@@ -94,8 +94,8 @@ def rebuild() -> None:
 def drift() -> dict[str, tuple[int, int]]:
     """Every counter that differs from a full count: {name: (counter, full count)}.
 
-    Read in one transaction; on PostgreSQL at REPEATABLE READ isolation it is one snapshot only
-    when the caller's transaction is, so check on a quiet database (or inside such a transaction).
+    The counters and the full counts are separate queries (each its own snapshot at READ
+    COMMITTED), so compare on a quiet database: a write landing between them shows as drift.
     """
     with transaction.atomic():
         counted = totals()
