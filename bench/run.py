@@ -196,7 +196,12 @@ def naive_database(database_url: str) -> tuple[str, list[str]]:
     return url, dropped
 
 
-PORT_RANGE: tuple[int, int] | None = None  # --ports: servers bind only inside this range
+# --ports (or BENCH_PORTS, for bench/load.py too): servers bind only inside this range.
+PORT_RANGE: tuple[int, int] | None = (
+    tuple(int(x) for x in os.environ["BENCH_PORTS"].split("-"))  # type: ignore[assignment]
+    if os.environ.get("BENCH_PORTS")
+    else None
+)
 
 
 def free_port() -> int:
