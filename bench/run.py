@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import seed as seeder  # noqa: E402
+from bench.profile_request import profile_lines, profile_request  # noqa: E402
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
@@ -195,21 +196,43 @@ def naive_database(database_url: str) -> tuple[str, list[str]]:
     return url, dropped
 
 
+# --ports (or BENCH_PORTS, for bench/load.py too): servers bind only inside this range.
+PORT_RANGE: tuple[int, int] | None = (
+    tuple(int(x) for x in os.environ["BENCH_PORTS"].split("-"))  # type: ignore[assignment]
+    if os.environ.get("BENCH_PORTS")
+    else None
+)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    candidates = range(PORT_RANGE[0], PORT_RANGE[1] + 1) if PORT_RANGE else [0]
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    sys.exit(f"no free port in {PORT_RANGE}")
 
 
 class Server:
     """One gunicorn with the production config on a free loopback port."""
 
-    def __init__(self, label: str, env: dict, workers: int, log_dir: Path, extra: list[str]):
+    def __init__(
+        self,
+        label: str,
+        env: dict,
+        workers: int,
+        log_dir: Path,
+        extra: list[str],
+        app: str = "ecommerce_admin.wsgi",
+    ):
         self.label = label
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"gunicorn-{label}.log"
-        cmd = [GUNICORN, "ecommerce_admin.wsgi"]
+        cmd = [GUNICORN, app]
         if (ROOT / "gunicorn.conf.py").exists():
             cmd += ["--config", str(ROOT / "gunicorn.conf.py")]
         else:
@@ -259,6 +282,7 @@ class Scenario:
     body: dict | None = None
     lua: str | None = None  # a request() generator (POST with unique emails)
     note: str = ""
+    floor: str | None = None  # bench/floor_app.py's shape of the answer (None: no floor)
 
 
 @dataclass
@@ -279,6 +303,10 @@ class Result:
     naive_p99_ms: float | None = None
     naive_rps: float | None = None
     naive_errors: int = 0
+    floor_p50_ms: float | None = None
+    floor_rps: float | None = None
+    floor_errors: int = 0
+    floor_same_json: bool | None = None
     note: str = ""
 
 
@@ -348,7 +376,7 @@ end
 def scenarios(p: dict) -> list[Scenario]:
     page = "limit=20&offset=0"
     out = [
-        Scenario("list", f"/api/customer?{page}", f"/naive/customer/?{page}"),
+        Scenario("list", f"/api/customer?{page}", f"/naive/customer/?{page}", floor="rows"),
     ]
     for key, value in [
         ("name", p["name"]),
@@ -359,12 +387,14 @@ def scenarios(p: dict) -> list[Scenario]:
         ("keyword", p["keyword"]),
     ]:
         naive = f"/naive/customer/?{page}&{key}={value}"
-        out.append(Scenario(f"list {key}", f"/api/customer?{page}&{key}={value}", naive))
+        out.append(
+            Scenario(f"list {key}", f"/api/customer?{page}&{key}={value}", naive, floor="rows")
+        )
     # The table shows "list name" for the 100k comparison with the original system.
     off = f"limit=20&offset={p['offset']}"
     out += [
-        Scenario("list offset", f"/api/customer?{off}", f"/naive/customer/?{off}"),
-        Scenario("count", "/api/customer?count=1", "/naive/customer/?limit=1"),
+        Scenario("list offset", f"/api/customer?{off}", f"/naive/customer/?{off}", floor="rows"),
+        Scenario("count", "/api/customer?count=1", "/naive/customer/?limit=1", floor="count"),
         Scenario(
             "count name",
             f"/api/customer?count=1&name={p['name']}",
@@ -382,12 +412,16 @@ def scenarios(p: dict) -> list[Scenario]:
             f"/naive/customer/{p['detail_id']}/",
         ),
         Scenario(
-            "customer-count", "/api/customer/customer-count", "/naive/customer/customer-count/"
+            "customer-count",
+            "/api/customer/customer-count",
+            "/naive/customer/customer-count/",
+            floor="customer-count",
         ),
         Scenario(
             "today count",
             "/api/customer/today-customercount",
             "/naive/customer/today-customercount/",
+            floor="today",
         ),
         Scenario(
             "recent", "/api/customer/recent-customerlist", "/naive/customer/recent-customerlist/"
@@ -526,7 +560,8 @@ class Capture:
                     for _ in response.streaming_content:
                         pass
             transaction.set_rollback(True)
-        return response.status_code, [q["sql"] for q in ctx.captured_queries]
+        body = b"" if hasattr(response, "streaming_content") else response.content
+        return response.status_code, [q["sql"] for q in ctx.captured_queries], body
 
 
 def floor(database_url: str, statements: list[str], budget_s: float = 3.0) -> tuple[float, list]:
@@ -607,6 +642,180 @@ def import_export_baseline(env: dict) -> dict:
         return {"error": (out.stderr or out.stdout)[-400:]}
 
 
+def fetch_json(url: str, token: str):
+    """One GET's parsed JSON body (None when it is not JSON)."""
+    request = urllib.request.Request(url)
+    request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+    except (urllib.error.URLError, ValueError):
+        return None
+
+
+# --- Right after a mass update -----------------------------------------------------------------
+MASS_SCENARIOS = ("list", "list name", "list offset", "customer-count", "today count")
+MASS_UPDATE_SQL = "UPDATE customers_customer SET updated_at = updated_at"
+
+
+def table_health(database_url: str) -> dict:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT n_dead_tup, n_live_tup, last_autovacuum, autovacuum_count "
+            "FROM pg_stat_user_tables WHERE relname = 'customers_customer'"
+        ).fetchone()
+    return {
+        "dead": row[0],
+        "live": row[1],
+        "last_autovacuum": row[2].isoformat() if row[2] else None,
+        "autovacuums": row[3],
+    }
+
+
+def mass_update_phase(
+    database_url: str,
+    steady: list[Result],
+    ours: Server,
+    floor_server: Server | None,
+    routes: dict,
+    wrk_bin: str,
+    wrk_args: list[str],
+    token: str,
+    tmp: Path,
+    seconds: float,
+) -> dict:
+    """UPDATE every customer row (new versions of every tuple: the visibility map is lost until
+    (auto)vacuum runs), then measure at once and in rounds until `seconds` have passed."""
+    import psycopg
+
+    log(f"- mass update: {MASS_UPDATE_SQL}")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        started = time.perf_counter()
+        updated = conn.execute(MASS_UPDATE_SQL).rowcount
+        update_s = time.perf_counter() - started
+    log(f"  {updated:,} rows in {update_s:.1f} s; health {table_health(database_url)}")
+    t0 = time.perf_counter()
+    rounds = []
+    while True:
+        at = time.perf_counter() - t0
+        entry = {"at_s": round(at, 1), "rps": {}, "floor_rps": {}}
+        for res in steady:
+            entry["rps"][res.name] = wrk(wrk_bin, ours.base + res.path, wrk_args, token, tmp).get(
+                "rps"
+            )
+            if floor_server and res.path in routes:
+                entry["floor_rps"][res.name] = wrk(
+                    wrk_bin, floor_server.base + res.path, wrk_args, token, tmp
+                ).get("rps")
+        entry["health"] = table_health(database_url)
+        log(
+            f"  t={entry['at_s']:5.1f} s: "
+            + ", ".join(f"{k} {fmt(v, 0)}" for k, v in entry["rps"].items())
+            + f" | {entry['health']}"
+        )
+        rounds.append(entry)
+        if at >= seconds:
+            break
+    recovered = {}
+    for res in steady:
+        recovered[res.name] = next(
+            (
+                r["at_s"]
+                for r in rounds
+                if r["rps"].get(res.name) and r["rps"][res.name] >= 0.8 * res.rps
+            ),
+            None,
+        )
+    # What autovacuum would do once it comes (and the state the rest of the run needs): VACUUM,
+    # timed, then one more round.
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        autovacuum = conn.execute("SHOW autovacuum").fetchone()[0]
+        naptime = conn.execute("SHOW autovacuum_naptime").fetchone()[0]
+        started = time.perf_counter()
+        conn.execute("VACUUM customers_customer")
+        vacuum_s = time.perf_counter() - started
+    after_vacuum = {
+        res.name: wrk(wrk_bin, ours.base + res.path, wrk_args, token, tmp).get("rps")
+        for res in steady
+    }
+    log(f"  VACUUM {vacuum_s:.1f} s, then: {after_vacuum} (autovacuum = {autovacuum})")
+    return {
+        "autovacuum": autovacuum,
+        "autovacuum_naptime": naptime,
+        "vacuum_s": vacuum_s,
+        "after_vacuum": after_vacuum,
+        "sql": MASS_UPDATE_SQL,
+        "rows": updated,
+        "update_s": update_s,
+        "steady": {r.name: r.rps for r in steady},
+        "rounds": rounds,
+        "recovered_at_s": recovered,
+        "wrk": " ".join(wrk_args),
+    }
+
+
+def mass_lines(mass: dict) -> list[str]:
+    names = list(mass["steady"])
+    head = "| scenario | steady req/s | " + " | ".join(
+        f"t={r['at_s']:.0f} s" for r in mass["rounds"]
+    )
+    lines = [
+        f"Right after `{mass['sql']}` ({mass['rows']:,} rows, {mass['update_s']:.1f} s), "
+        f"wrk {mass['wrk']} per figure:",
+        "",
+        head + " | after VACUUM | back within 20% at |",
+        "|---|--:|" + "--:|" * len(mass["rounds"]) + "--:|--:|",
+    ]
+    for name in names:
+        cells = " | ".join(fmt(r["rps"].get(name), 0) for r in mass["rounds"])
+        at = mass["recovered_at_s"].get(name)
+        lines.append(
+            f"| {name} | {fmt(mass['steady'][name], 0)} | {cells} | "
+            f"{fmt(mass['after_vacuum'].get(name), 0)} | "
+            + ("never (in this run)" if at is None else f"t={at:.0f} s")
+            + " |"
+        )
+    health = " | ".join(
+        f"{r['health']['dead']:,} / {r['health']['autovacuums']}" for r in mass["rounds"]
+    )
+    lines.append(f"| (dead tuples / autovacuums so far) | | {health} | | |")
+    lines += [
+        "",
+        f"Server: autovacuum = {mass['autovacuum']}, autovacuum_naptime = "
+        f"{mass['autovacuum_naptime']}; the VACUUM after the rounds took {mass['vacuum_s']:.1f} s.",
+    ]
+    return lines
+
+
+def floor_lines(results: list[Result]) -> list[str]:
+    goals = {"list": 0.6, "list name": 0.6, "customer-count": 0.8, "today count": 0.8}
+    lines = [
+        "Against the in-run floor (bench/floor_app.py: bare WSGI, same gunicorn settings, same "
+        "SQL, same JSON, psycopg + orjson + PyJWT):",
+        "",
+        "| scenario | floor p50 | floor req/s | ours req/s | ours/floor | same JSON | target |",
+        "|---|--:|--:|--:|--:|---|---|",
+    ]
+    for r in results:
+        if r.floor_rps is None:
+            continue
+        share = r.rps / r.floor_rps if r.rps and r.floor_rps else None
+        goal = goals.get(r.name)
+        verdict = ""
+        if goal is not None and share is not None:
+            verdict = f">= {goal:.0%}: " + ("met" if share >= goal else "NOT met")
+        if r.name == "list offset" and r.rps:
+            verdict = ">= 300 req/s: " + ("met" if r.rps >= 300 else "NOT met")
+        lines.append(
+            f"| {r.name} | {fmt(r.floor_p50_ms)} ms | {fmt(r.floor_rps, 0)} | {fmt(r.rps, 0)} "
+            f"| {'—' if share is None else f'{share:.0%}'} | "
+            f"{'yes' if r.floor_same_json else 'NO'} | {verdict} |"
+        )
+    return lines
+
+
 # --- Report ------------------------------------------------------------------------------------
 def fmt(value, digits=1, suffix="") -> str:
     if value is None:
@@ -665,6 +874,14 @@ def main() -> None:
         "same: it reads our database, indexes included",
     )
     parser.add_argument("--no-exports", action="store_true")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the bare-WSGI floor (bench/floor_app.py)"
+    )
+    parser.add_argument("--no-mass-update", action="store_true")
+    parser.add_argument("--mass-wrk", default="-t2 -c8 -d2s", help="wrk per figure after it")
+    parser.add_argument("--mass-seconds", type=float, default=60, help="measure this long")
+    parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--ports", help="bind the servers only inside this range, e.g. 19500-19599")
     parser.add_argument("--no-bulk-delete", action="store_true")
     parser.add_argument(
         "--import-export-baseline",
@@ -675,6 +892,11 @@ def main() -> None:
     args = parser.parse_args()
 
     wrk_bin = ensure_wrk()
+    load_start = os.getloadavg()[0]
+    if args.ports:
+        global PORT_RANGE
+        low, high = (int(x) for x in args.ports.split("-"))
+        PORT_RANGE = (low, high)
     customers = args.customers
     database_url = args.database_url or f"{PG_SERVER}/{database_name(customers)}"
     workers = 2 * (os.cpu_count() or 1)
@@ -730,10 +952,29 @@ def main() -> None:
     }
     log(f"machine: {machine}")
 
+    selected = scenarios(params)
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",")]
+        selected = [s for s in selected if any(w == s.name for w in wanted)]
+    # Captured first: the SQL and our answer of each scenario; the floor replays that SQL.
+    captured = {sc.name: capture(sc.method, sc.path, sc.body) for sc in selected}
+    routes = {}
+    for sc in selected:
+        status, statements, body = captured[sc.name]
+        if sc.floor and status == 200 and not args.no_floor:
+            routes[sc.path] = {
+                "statements": statements,
+                "shape": sc.floor,
+                "message": json.loads(body)["message"],
+            }
+    routes_path = tmp / "floor-routes.json"
+    routes_path.write_text(json.dumps(routes))
+
     servers: list[Server] = []
     results: list[Result] = []
     once: dict = {}
     deleted_ids: list[int] = []
+    mass: dict = {}
     try:
         extra = shlex.split(args.gunicorn_args)
         ours = Server("ours", env_ours, workers, tmp, extra)
@@ -741,21 +982,25 @@ def main() -> None:
         naive = None if args.no_naive else Server("naive", env_naive, workers, tmp, extra)
         if naive:
             servers.append(naive)
+        floor_server = None
+        if routes:
+            env_floor = {**env_ours, "FLOOR_ROUTES": str(routes_path)}
+            floor_server = Server(
+                "floor", env_floor, workers, tmp, extra, app="bench.floor_app:application"
+            )
+            servers.append(floor_server)
         # Warm every worker (imports, DB connections, caches) before anything is measured.
         for server, path in [
             (ours, "/api/customer?limit=20"),
             (naive, "/naive/customer/?limit=20"),
+            (floor_server, next(iter(routes), "")),
         ]:
             if server:
                 wrk(wrk_bin, server.base + path, ["-t2", "-c16", "-d2s"], token, tmp)
-        selected = scenarios(params)
-        if args.only:
-            wanted = [w.strip() for w in args.only.split(",")]
-            selected = [s for s in selected if any(w == s.name for w in wanted)]
         for sc in selected:
             log(f"- {sc.name}: {sc.path}")
             res = Result(sc.name, sc.path, note=sc.note)
-            status, statements = capture(sc.method, sc.path, sc.body)
+            status, statements, body = captured[sc.name]
             res.status = status
             if status >= 300:
                 log(f"  HTTP {status}: skipped")
@@ -773,6 +1018,13 @@ def main() -> None:
                 many.get("rps"),
             )
             res.errors = one.get("errors", 0) + many.get("errors", 0)
+            if floor_server and sc.path in routes:
+                ours_now = fetch_json(ours.base + sc.path, token)
+                floor_now = fetch_json(floor_server.base + sc.path, token)
+                res.floor_same_json = ours_now == floor_now and ours_now is not None
+                fl = wrk(wrk_bin, floor_server.base + sc.path, wrk_args, token, tmp)
+                res.floor_p50_ms, res.floor_rps = fl.get("p50_ms"), fl.get("rps")
+                res.floor_errors = fl.get("errors", 0)
             if naive and sc.naive:
                 res.naive_status = http("GET", naive.base + sc.naive, token)[0]
                 if res.naive_status < 300:
@@ -780,18 +1032,33 @@ def main() -> None:
                     res.naive_p50_ms, res.naive_p99_ms = nv.get("p50_ms"), nv.get("p99_ms")
                     res.naive_rps, res.naive_errors = nv.get("rps"), nv.get("errors", 0)
             log(
-                f"  floor {fmt(res.floor_ms, 2)} ms | @1 p50 {fmt(res.c1_p50_ms, 2)} ms | "
+                f"  SQL floor {fmt(res.floor_ms, 2)} ms | @1 p50 {fmt(res.c1_p50_ms, 2)} ms | "
                 f"p50 {fmt(res.p50_ms)} ms p99 {fmt(res.p99_ms)} ms {fmt(res.rps, 0)} req/s | "
+                f"WSGI floor {fmt(res.floor_rps, 0)} req/s (same JSON: {res.floor_same_json}) | "
                 f"naive p50 {fmt(res.naive_p50_ms)} ms {fmt(res.naive_rps, 0)} req/s"
             )
             results.append(res)
+
+        if not args.no_mass_update:
+            mass = mass_update_phase(
+                database_url,
+                [r for r in results if r.name in MASS_SCENARIOS and r.rps],
+                ours,
+                floor_server,
+                routes,
+                wrk_bin,
+                shlex.split(args.mass_wrk),
+                token,
+                tmp,
+                args.mass_seconds,
+            )
 
         if not args.no_bulk_delete and (not args.only or "bulk delete" in args.only):
             log("- bulk delete of 1,000 ids (one request per fresh id set)")
             used: set[int] = set()
             probe = alive_ids(database_url, 1000, used)
             used.update(probe)
-            status, statements = capture(
+            status, statements, _ = capture(
                 "POST", "/api/customer/delete-customer", {"customerId": probe}
             )
             entry: dict = {"status": status, "queries": len(statements)}
@@ -838,6 +1105,10 @@ def main() -> None:
             server.stop()
         cleanup(database_url, deleted_ids)
 
+    profile = None
+    if not args.no_profile:
+        log("- profile of one list request (in-process) ...")
+        profile = profile_request("/api/customer?limit=20&offset=0", token)
     report = table(results, args.wrk)
     lines = [
         f"## {customers:,} customers — {machine['date']}",
@@ -846,7 +1117,8 @@ def main() -> None:
         f"{machine['postgresql']}, Python {machine['python']}, gunicorn {workers} workers "
         f"(gunicorn.conf.py {args.gunicorn_args}".rstrip()
         + "), server and wrk on the same "
-        f"machine; load average at the end {os.getloadavg()[0]:.1f}. Naive baseline on "
+        f"machine; load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+        "the end. Naive baseline on "
         f"`{machine['naive_database']}`"
         + (
             f" (a copy without {', '.join(naive_dropped)})."
@@ -857,6 +1129,12 @@ def main() -> None:
         report,
         "",
     ]
+    if any(r.floor_rps for r in results):
+        lines += [*floor_lines(results), ""]
+    if mass:
+        lines += [*mass_lines(mass), ""]
+    if profile:
+        lines += [*profile_lines(profile), ""]
     if once:
         lines.append("One-shot scenarios:")
         bd = once.get("bulk delete 1,000 ids")
@@ -912,6 +1190,8 @@ def main() -> None:
                 "seed": seed_info,
                 "results": [asdict(r) for r in results],
                 "once": once,
+                "mass_update": mass,
+                "profile": profile,
             },
             indent=2,
             default=str,

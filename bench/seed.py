@@ -7,7 +7,9 @@ Everything is generated inside PostgreSQL with `generate_series` (no rows cross 
 the secondary indexes of the loaded tables dropped during the load and rebuilt afterwards (a
 GIN trigram index is far cheaper to build once than to maintain row by row), and foreign-key
 triggers off for the load (`session_replication_role = replica`, the data is consistent by
-construction). Then VACUUM ANALYZE, so plans and index-only scans are those of a settled table.
+construction); the customer counters, which triggers keep, are then rebuilt from the rows
+(`customers_counters_rebuild()`, as `manage.py rebuild_customer_counters`). Then VACUUM
+ANALYZE, so plans and index-only scans are those of a settled table.
 
 Per N customers: 50 groups, ~2% customers soft-deleted, 10% inactive, 5% without a group, a
 third with a customer number, created over the last two years (about N/730 a day, some today);
@@ -245,6 +247,9 @@ def seed(database_url: str, customers: int, *, reset: bool = True, log=print) ->
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"coalesce((SELECT max(id) FROM {table}), 1))"
             )
+        # The load ran with triggers off (replica role): recount the customer-count/today
+        # counters from the rows (customers/counters.py, migration 0004_customer_counters).
+        step("rebuild counters", "SELECT customers_counters_rebuild()")
         step("vacuum analyze", "VACUUM ANALYZE")
         counts = {
             t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]

@@ -149,3 +149,48 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} export of {self.row_count} rows ({self.format})"
+
+
+# --- Exact counters for customer-count and today's count (customers/counters.py) ---------------
+# Kept by database triggers in the same transaction as every write to the counted tables, so the
+# counts stay exact whatever path writes (services, admin, imports, bulk_create, raw SQL).
+class TableCounter(models.Model):
+    """Live rows and active live rows of one counted table, spread over a few slots.
+
+    Concurrent writers add to different slots (chosen by transaction id), so they do not queue
+    on one hot row; a total is the sum of the slots.
+    """
+
+    kind = models.CharField(max_length=16)  # "customer" or "group"
+    slot = models.SmallIntegerField()
+    total = models.BigIntegerField(default=0)
+    active = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slot"], name="table_counter_slot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}[{self.slot}]: {self.total} ({self.active} active)"
+
+
+class CustomerCreatedCounter(models.Model):
+    """Live customers created in one UTC quarter hour (`bucket` = epoch seconds // 900).
+
+    Quarter hours, not days: every time zone's midnight falls on a quarter hour, so "created
+    today" in any TIME_ZONE is an exact sum of at most ~100 buckets, and the counters never
+    depend on the TIME_ZONE setting.
+    """
+
+    bucket = models.BigIntegerField()
+    slot = models.SmallIntegerField()
+    alive = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "slot"], name="created_counter_slot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"quarter hour {self.bucket}[{self.slot}]: {self.alive}"
