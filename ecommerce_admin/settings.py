@@ -248,7 +248,12 @@ SIMPLE_JWT = {
     "ISSUER": "customer-back-office",
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_AUTHENTICATION_RULE": "ecommerce_admin.api.auth.is_active_staff",
+    # Tokens carry a digest of the password hash: a password changed without the model's save()
+    # (a queryset update) still ends every login; the save() path revokes them explicitly.
+    "CHECK_REVOKE_TOKEN": True,
 }
+# A login (token family) ends this long after it started, however often it is refreshed.
+JWT_SESSION_MAX_HOURS = int(os.environ.get("JWT_SESSION_MAX_HOURS", "24"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Customer Back Office API",
