@@ -117,15 +117,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (login throttling must be shared by every worker process) ---------------------------
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
-        ),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(BASE_DIR / ".cache")),
+# --- Cache ------------------------------------------------------------------------------------
+# Production: DJANGO_CACHE_URL=redis://host:6379/0 selects Django's Redis cache, shared by every
+# worker process, whose add/incr are atomic (the login throttle counts there). Without it, a
+# per-machine file cache, and the login throttle counts in the database instead.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # An unreachable Redis must fail fast (the throttle then fails open), not hang.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get(
+                "DJANGO_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+            ),
+            "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(BASE_DIR / ".cache")),
+        }
+    }
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"].endswith(("RedisCache", "PyMemcacheCache"))
+# Where the login throttle's atomic counters live: "cache" (needs a shared cache) or "database";
+# empty = "cache" when the cache is shared, else "database".
+LOGIN_THROTTLE_STORE = os.environ.get("DJANGO_LOGIN_THROTTLE_STORE", "")
 
 # --- Auth and passwords -----------------------------------------------------------------------
 PASSWORD_HASHERS = [

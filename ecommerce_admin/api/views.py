@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from . import tokens
 from .auth import is_active_staff
 from .responses import envelope, success
-from .throttling import LoginIPThrottle, LoginUsernameThrottle
+from .throttling import LoginThrottle
 
 INVALID_LOGIN = "Invalid username or password."
 
@@ -55,7 +55,7 @@ class PublicAuthView(APIView):
 
 
 class LoginView(PublicAuthView):
-    throttle_classes = [LoginIPThrottle, LoginUsernameThrottle]
+    throttle_classes = [LoginThrottle]
 
     @extend_schema(
         request=LoginSerializer,
