@@ -29,6 +29,7 @@ def _isolated_settings(settings, tmp_path):
         }
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.IMPORT_PREVIEW_ROOT = str(tmp_path / "import-previews")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False

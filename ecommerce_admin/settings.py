@@ -173,6 +173,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media"))
+# Admin import previews: uploaded files between the preview and the confirm step. A private
+# folder (never served), emptied of previews older than the maximum age on each import.
+IMPORT_PREVIEW_ROOT = os.environ.get(
+    "DJANGO_IMPORT_PREVIEW_ROOT", str(BASE_DIR / ".import-previews")
+)
+IMPORT_PREVIEW_MAX_AGE_MINUTES = int(os.environ.get("DJANGO_IMPORT_PREVIEW_MAX_AGE_MINUTES", "60"))
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
