@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ecommerce_admin.security_middleware.ApiNoStoreMiddleware",
+    "ecommerce_admin.security_middleware.AdminSessionTimeoutMiddleware",
     "audit.middleware.AuditSourceMiddleware",
 ]
 
@@ -217,18 +219,29 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
-# Content Security Policy (django-csp 4): only our own static files; the admin and Swagger UI
-# need inline styles, Swagger UI's bundle also needs inline script for its initialiser.
+# Content Security Policy (django-csp 4): only our own files, no inline script anywhere. The one
+# inline allowance is for style attributes (`style-src-attr`): the admin colours each customer
+# group's badge from its stored colour (validated #rrggbb); an attribute cannot run script nor
+# load anything. The API docs page adds inline styles for Swagger UI (ecommerce_admin/api/docs.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }
 }
+
+# Admin sessions: the cookie lives at most the absolute cap; the middleware also ends a session
+# idle for longer than the idle timeout (ecommerce_admin/security_middleware.py).
+ADMIN_SESSION_IDLE_MINUTES = int(os.environ.get("DJANGO_ADMIN_SESSION_IDLE_MINUTES", "30"))
+ADMIN_SESSION_MAX_HOURS = int(os.environ.get("DJANGO_ADMIN_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = ADMIN_SESSION_MAX_HOURS * 3600
 
 # --- Django REST framework ---------------------------------------------------------------------
 API_THROTTLE_RATE = os.environ.get("DJANGO_API_THROTTLE", "")

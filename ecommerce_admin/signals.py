@@ -34,6 +34,11 @@ def _revoke(sender, instance, created=False, raw=False, **kwargs):
 
 
 def connect() -> None:
+    from django.contrib.auth.signals import user_logged_in
+
+    from ecommerce_admin.security_middleware import stamp_session_at_login
+
+    user_logged_in.connect(stamp_session_at_login, dispatch_uid="admin-session-stamp")
     user_model = get_user_model()
     pre_save.connect(_remember_revocation, sender=user_model, dispatch_uid="tokens-pre-save")
     post_save.connect(_revoke, sender=user_model, dispatch_uid="tokens-post-save")
