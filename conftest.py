@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
+
+from ecommerce_admin.api.tokens import issue_for_login
 
 
 def pytest_collection_modifyitems(config, items):
@@ -28,6 +29,7 @@ def _isolated_settings(settings, tmp_path):
         }
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.IMPORT_PREVIEW_ROOT = str(tmp_path / "import-previews")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
@@ -53,7 +55,7 @@ def make_staff(username: str, *permissions: str, superuser: bool = False, **extr
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_for_login(user)[0]}")
     return client
 
 

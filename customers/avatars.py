@@ -1,5 +1,14 @@
 """Customer avatars (API.md §3.5): a data URI decoded and verified, then stored and discarded
-through the default storage."""
+through the default storage.
+
+Avatars are re-encoded, never stored as uploaded (security finding 7): storing the client's bytes
+kept whatever rode along, metadata (EXIF with GPS positions, comments) and bytes after the image's
+end (a PNG with appended HTML is a valid PNG and a valid HTML page). `reencode` decodes the pixels
+with Pillow and writes them afresh in the declared format, so only pixels (and palette
+transparency) survive. The size is checked from the header BEFORE any pixel is decoded: at most
+4096 x 4096 and 16.8 Mpx (a 10 KB PNG can declare 81 Mpx, ~250 MB decoded). Animated images keep
+their first frame.
+"""
 
 import base64
 import binascii
@@ -13,7 +22,7 @@ from typing import Final
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image
+from PIL import Image, ImageOps
 
 AVATAR_DIR: Final = "customer/"
 AVATAR_MAX_BYTES: Final = 2 * 2**20
@@ -70,6 +79,10 @@ def avatar_decode(data_uri: str) -> AvatarImage:
         raise InvalidAvatar("The data is not a valid image.") from None
     if detected != _AVATAR_FORMATS[extension]:
         raise InvalidAvatar(f"The data is not a {extension} image.")
+    try:
+        content = reencode(content, detected)  # only the pixels are stored
+    except AvatarRejected as exc:
+        raise InvalidAvatar(str(exc)) from None
     return AvatarImage(content=content, extension="jpg" if extension == "jpeg" else extension)
 
 
@@ -82,3 +95,54 @@ def avatar_store(image: AvatarImage) -> str:
 def avatar_discard(name: str | None) -> None:
     if name:
         default_storage.delete(name)
+
+
+# --- Re-encoding (security finding 7) ---------------------------------------------------------
+MAX_SIDE = 4096
+MAX_PIXELS = MAX_SIDE * MAX_SIDE
+
+# Pillow format → (modes it stores as they are, the mode anything else becomes, save options).
+_OUTPUT = {
+    "PNG": ({"1", "L", "LA", "P", "RGB", "RGBA"}, "RGBA", {}),
+    "JPEG": ({"L", "RGB"}, "RGB", {"quality": 90}),
+    "GIF": ({"L", "P"}, "P", {}),
+    "WEBP": ({"RGB", "RGBA"}, "RGBA", {"quality": 90}),
+}
+
+
+class AvatarRejected(ValueError):
+    """Readable reason the image was refused (the API's 422)."""
+
+
+def reencode(content: bytes, pillow_format: str) -> bytes:
+    """Decode `content` (already identified as `pillow_format`) and encode it afresh."""
+    keep_modes, fallback_mode, options = _OUTPUT[pillow_format]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                width, height = image.size  # from the header: nothing decoded yet
+                if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+                    raise AvatarRejected(f"The image must be at most {MAX_SIDE}x{MAX_SIDE} pixels.")
+                image.seek(0)
+                image.load()
+                transparency = image.info.get("transparency")
+                clean = ImageOps.exif_transpose(image)  # keep the intended orientation
+                if clean.mode not in keep_modes:
+                    clean = clean.convert(fallback_mode)
+                    transparency = None
+                else:
+                    clean = clean.copy()
+    except AvatarRejected:
+        raise
+    except Exception:
+        raise AvatarRejected("The data is not a valid image.") from None
+    clean.info = {}  # EXIF, ICC, comments, text chunks: none is written back
+    if transparency is not None and clean.mode in {"P", "L", "RGB"} and pillow_format != "JPEG":
+        options = {**options, "transparency": transparency}
+    out = io.BytesIO()
+    try:
+        clean.save(out, format=pillow_format, **options)
+    except (OSError, ValueError):
+        raise AvatarRejected("The data is not a valid image.") from None
+    return out.getvalue()

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class EcommerceAdminConfig(AppConfig):
-    """The project package as an app: its deployment checks and the admin rules for every app."""
+    """The project package as an app: its deployment checks, the admin rules for every app, and
+    the token revocation that follows a staff user's password or status change."""
 
     name = "ecommerce_admin"
     verbose_name = "Back office"
@@ -14,6 +15,7 @@ class EcommerceAdminConfig(AppConfig):
         from . import (
             checks,  # noqa: F401 - registers the checks
             db_timeouts,
+            signals,
         )
         from .admin.registrations import harden_registered_admins
 
@@ -26,3 +28,4 @@ class EcommerceAdminConfig(AppConfig):
         post_migrate.connect(
             db_timeouts.restore_limits_after_migrations, dispatch_uid="db-limits-restore"
         )
+        signals.connect()

@@ -2,10 +2,12 @@
 username by default), sharing the same counters, so the admin is no side door for guessing
 passwords that the API login refuses."""
 
+import math
+
 from django.http import HttpResponse
 from django.urls import reverse
 
-from ecommerce_admin.api.throttling import LoginIPThrottle, LoginUsernameThrottle
+from ecommerce_admin.api.throttling import LoginThrottle
 
 TOO_MANY_ATTEMPTS = "Too many login attempts. Try again later."
 
@@ -16,15 +18,11 @@ class AdminLoginThrottleMiddleware:
 
     def __call__(self, request):
         if request.method == "POST" and request.path_info == reverse("admin:login"):
-            waits = [
-                throttle.wait()
-                for throttle in (LoginIPThrottle(), LoginUsernameThrottle())
-                if not throttle.allow_request(request, None)
-            ]
-            if waits:
+            throttle = LoginThrottle()
+            if not throttle.allow_request(request, None):
                 response = HttpResponse(
                     TOO_MANY_ATTEMPTS, status=429, content_type="text/plain; charset=utf-8"
                 )
-                response["Retry-After"] = str(max(1, int(max(w or 1 for w in waits) + 0.999)))
+                response["Retry-After"] = str(math.ceil(throttle.wait()))
                 return response
         return self.get_response(request)

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "ecommerce_admin.admin_middleware.AuthenticationMiddleware",
     "ecommerce_admin.admin_middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ecommerce_admin.security_middleware.ApiNoStoreMiddleware",
+    "ecommerce_admin.security_middleware.AdminSessionTimeoutMiddleware",
     "audit.middleware.AuditSourceMiddleware",
     # Innermost, so it sees a view's exception before any other middleware's process_exception.
     "ecommerce_admin.db_faults.DatabaseUnavailableMiddleware",
@@ -148,15 +150,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (login throttling must be shared by every worker process) ---------------------------
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
-        ),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(BASE_DIR / ".cache")),
+# --- Cache ------------------------------------------------------------------------------------
+# Production: DJANGO_CACHE_URL=redis://host:6379/0 selects Django's Redis cache, shared by every
+# worker process, whose add/incr are atomic (the login throttle counts there). Without it, a
+# per-machine file cache, and the login throttle counts in the database instead.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # An unreachable Redis must fail fast (the throttle then fails open), not hang.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get(
+                "DJANGO_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+            ),
+            "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(BASE_DIR / ".cache")),
+        }
+    }
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"].endswith(("RedisCache", "PyMemcacheCache"))
+# Where the login throttle's atomic counters live: "cache" (needs a shared cache) or "database";
+# empty = "cache" when the cache is shared, else "database".
+LOGIN_THROTTLE_STORE = os.environ.get("DJANGO_LOGIN_THROTTLE_STORE", "")
 
 # --- Auth and passwords -----------------------------------------------------------------------
 PASSWORD_HASHERS = [
@@ -186,6 +206,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media"))
+# Admin import previews: uploaded files between the preview and the confirm step. A private
+# folder (never served), emptied of previews older than the maximum age on each import.
+IMPORT_PREVIEW_ROOT = os.environ.get(
+    "DJANGO_IMPORT_PREVIEW_ROOT", str(BASE_DIR / ".import-previews")
+)
+IMPORT_PREVIEW_MAX_AGE_MINUTES = int(os.environ.get("DJANGO_IMPORT_PREVIEW_MAX_AGE_MINUTES", "60"))
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -224,18 +250,29 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
-# Content Security Policy (django-csp 4): only our own static files; the admin and Swagger UI
-# need inline styles, Swagger UI's bundle also needs inline script for its initialiser.
+# Content Security Policy (django-csp 4): only our own files, no inline script anywhere. The one
+# inline allowance is for style attributes (`style-src-attr`): the admin colours each customer
+# group's badge from its stored colour (validated #rrggbb); an attribute cannot run script nor
+# load anything. The API docs page adds inline styles for Swagger UI (ecommerce_admin/api/docs.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }
 }
+
+# Admin sessions: the cookie lives at most the absolute cap; the middleware also ends a session
+# idle for longer than the idle timeout (ecommerce_admin/security_middleware.py).
+ADMIN_SESSION_IDLE_MINUTES = int(os.environ.get("DJANGO_ADMIN_SESSION_IDLE_MINUTES", "30"))
+ADMIN_SESSION_MAX_HOURS = int(os.environ.get("DJANGO_ADMIN_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = ADMIN_SESSION_MAX_HOURS * 3600
 
 # --- Django REST framework ---------------------------------------------------------------------
 API_THROTTLE_RATE = os.environ.get("DJANGO_API_THROTTLE", "")
@@ -280,7 +317,12 @@ SIMPLE_JWT = {
     "ISSUER": "customer-back-office",
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_AUTHENTICATION_RULE": "ecommerce_admin.api.auth.is_active_staff",
+    # Tokens carry a digest of the password hash: a password changed without the model's save()
+    # (a queryset update) still ends every login; the save() path revokes them explicitly.
+    "CHECK_REVOKE_TOKEN": True,
 }
+# A login (token family) ends this long after it started, however often it is refreshed.
+JWT_SESSION_MAX_HOURS = int(os.environ.get("JWT_SESSION_MAX_HOURS", "24"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Customer Back Office API",

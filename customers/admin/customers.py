@@ -26,6 +26,7 @@ from customers.imports.resources import CustomerResource
 from customers.models import Customer, ExportLog
 from ecommerce_admin.admin.bases import BoundedIdMixin
 from ecommerce_admin.admin.filters import CreatedFilter
+from ecommerce_admin.admin.import_previews import SignedImportPreviewMixin
 from ecommerce_admin.admin.paginator import paginator_for
 from ecommerce_admin.admin.panels import change_panels
 from ecommerce_admin.errors import DomainError
@@ -57,7 +58,7 @@ PHONE_LIKE = re.compile(r"^\+?[\d\s\-.()]*\d[\d\s\-.()]*\d[\d\s\-.()]*\d[\d\s\-.
 
 
 @admin.register(Customer)
-class CustomerAdmin(BoundedIdMixin, ImportExportModelAdmin):
+class CustomerAdmin(BoundedIdMixin, SignedImportPreviewMixin, ImportExportModelAdmin):
     resource_classes = [CustomerResource]
     import_template_name = "admin/customers/import.html"
     import_form_class = BoundedImportForm

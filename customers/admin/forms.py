@@ -13,6 +13,7 @@ from django.forms.models import construct_instance
 from import_export.forms import ImportForm
 
 from customers import rules, services
+from customers.imports import limits as import_limits
 from customers.models import Customer, CustomerGroup
 from ecommerce_admin.errors import DomainError
 
@@ -236,11 +237,12 @@ class CustomerGroupForm(ServiceModelForm):
         return services.group_update(group_id=self.instance.pk, **fields)
 
 
-MAX_IMPORT_BYTES = 5 * 2**20
+MAX_IMPORT_BYTES = import_limits.ADMIN_IMPORT.max_upload_bytes
 
 
 class BoundedImportForm(ImportForm):
-    """django-import-export's import form with an upload size cap (the row cap comes later)."""
+    """django-import-export's import form, refusing an upload over the admin's caps (size, rows,
+    columns, an xlsx's unpacked size) before anything parses it (customers/imports/limits.py)."""
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -249,4 +251,8 @@ class BoundedImportForm(ImportForm):
                 f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MB; split it, or import it "
                 "with `manage.py import_customers`."
             )
+        try:
+            import_limits.check_upload(upload, import_limits.ADMIN_IMPORT)
+        except import_limits.ImportTooLarge as exc:
+            raise ValidationError(str(exc)) from None
         return upload

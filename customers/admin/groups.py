@@ -14,6 +14,7 @@ from customers import services
 from customers.imports.resources import CustomerGroupResource
 from customers.models import Customer, CustomerGroup
 from ecommerce_admin.admin.bases import BoundedIdMixin
+from ecommerce_admin.admin.import_previews import SignedImportPreviewMixin
 from ecommerce_admin.errors import DomainError
 
 from .actions import run_service
@@ -45,7 +46,7 @@ class GroupChangeList(ChangeList):
 
 
 @admin.register(CustomerGroup)
-class CustomerGroupAdmin(BoundedIdMixin, ImportExportModelAdmin):
+class CustomerGroupAdmin(BoundedIdMixin, SignedImportPreviewMixin, ImportExportModelAdmin):
     resource_classes = [CustomerGroupResource]
     import_template_name = "admin/customers/import.html"
     import_form_class = BoundedImportForm

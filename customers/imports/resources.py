@@ -15,12 +15,13 @@ from import_export import fields, resources, widgets
 
 from customers import rules, services
 from customers.exports import sanitise_cell, unsanitise_cell
+from customers.imports.limits import ADMIN_IMPORT
 from customers.models import Customer, CustomerGroup
 from ecommerce_admin.errors import DomainError
 
-# Each row goes through a service (a few queries): measured ~6 ms a row on PostgreSQL, so 2,000
-# rows preview in ~12 s, within a request's time limit. Bigger files: `manage.py import_customers`.
-MAX_IMPORT_ROWS = 2_000
+# The admin form refuses bigger files before parsing (imports/limits.py); this check is the last
+# line for any other path into the resource.
+MAX_IMPORT_ROWS = ADMIN_IMPORT.max_rows
 
 
 class EmailWidget(widgets.CharWidget):

@@ -2,23 +2,18 @@
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from ecommerce_admin.db_faults import database_reachable, retry_after
 
+from . import tokens
 from .auth import is_active_staff
 from .responses import envelope, success
-from .throttling import LoginIPThrottle, LoginUsernameThrottle
+from .throttling import LoginThrottle
 
 INVALID_LOGIN = "Invalid username or password."
 HEALTH_DOWN_SCHEMA = {
@@ -74,7 +69,7 @@ class PublicAuthView(APIView):
 
 
 class LoginView(PublicAuthView):
-    throttle_classes = [LoginIPThrottle, LoginUsernameThrottle]
+    throttle_classes = [LoginThrottle]
 
     @extend_schema(
         request=LoginSerializer,
@@ -95,34 +90,16 @@ class LoginView(PublicAuthView):
         # One message for every failure, so the response tells nothing about which part was wrong.
         if not is_active_staff(user):
             raise AuthenticationFailed(INVALID_LOGIN)
-        refresh = RefreshToken.for_user(user)
+        access, refresh = tokens.issue_for_login(user)
         update_last_login(None, user)
         return success(
             "Loggedin successfully",
             {
-                "token": str(refresh.access_token),
-                "refresh": str(refresh),
+                "token": access,
+                "refresh": refresh,
                 "user": StaffUserSerializer(user).data,
             },
         )
-
-
-def lock_outstanding_token(data) -> None:
-    """Serialise concurrent uses of one refresh token (call inside a transaction).
-
-    simplejwt checks the blacklist, then blacklists with get_or_create: two requests presenting
-    the same token at once both pass the check and both get a new pair. Locking the token's row
-    first makes the second wait for the first to commit, then fail the blacklist check (401).
-    """
-    raw = data.get("refresh") if hasattr(data, "get") else None
-    if not isinstance(raw, str):
-        return
-    try:
-        jti = RefreshToken(raw, verify=False).get("jti")  # signature is checked by the form
-    except TokenError:
-        return
-    if isinstance(jti, str):
-        list(OutstandingToken.objects.select_for_update().filter(jti=jti).values_list("pk"))
 
 
 class TokenRefreshView(PublicAuthView):
@@ -133,17 +110,14 @@ class TokenRefreshView(PublicAuthView):
         ),
         tags=["auth"],
     )
-    @transaction.atomic
     def post(self, request):
-        form = TokenRefreshSerializer(data=request.data)
-        lock_outstanding_token(request.data)
+        form = RefreshSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
         try:
-            form.is_valid(raise_exception=True)  # TokenError → 401 in the exception handler
-        except ObjectDoesNotExist as exc:
-            # simplejwt looks the token's user up with .get(): a deleted user must be a 401.
-            raise AuthenticationFailed("No active account found for the given token.") from exc
-        data = form.validated_data
-        return success("Token refreshed", {"token": data["access"], "refresh": data["refresh"]})
+            access, refresh = tokens.rotate(form.validated_data["refresh"], is_active_staff)
+        except tokens.TokenRevoked as exc:  # TokenError → 401 in the exception handler
+            raise AuthenticationFailed(str(exc)) from None
+        return success("Token refreshed", {"token": access, "refresh": refresh})
 
 
 class LogoutView(PublicAuthView):
@@ -151,7 +125,10 @@ class LogoutView(PublicAuthView):
     def post(self, request):
         form = RefreshSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        RefreshToken(form.validated_data["refresh"]).blacklist()  # blacklisted/invalid → 401
+        try:
+            tokens.logout(form.validated_data["refresh"])  # TokenError → 401
+        except tokens.TokenRevoked as exc:
+            raise AuthenticationFailed(str(exc)) from None
         return success("Successfully logged out")
 
 
