@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from analytics.dashboard import dashboard_view
 from ecommerce_admin.api import views as api_views
+from ecommerce_admin.api.site import SiteSettingsView
 
 admin.site.site_header = "Customer Back Office"
 admin.site.site_title = "Customer Back Office"
@@ -21,6 +22,9 @@ api_patterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("customers.api.urls")),
+    # The original admin frontend's extra routes (API.md §9).
+    re_path(r"^settings/?$", SiteSettingsView.as_view(), name="settings"),
+    path("", include("customers.api.compat_urls")),
     path("", include("analytics.urls")),
     re_path(r"^.*$", api_views.UnknownRouteView.as_view(), name="unknown-route"),
 ]
