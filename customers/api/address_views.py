@@ -92,7 +92,7 @@ class AddressViewSet(EnvelopeListMixin, StrictViewSet):
 
     @extend_schema(
         parameters=[
-            path_parameter("pk", "For GET: the customer whose addresses to list."),
+            path_parameter("id", "The customer whose addresses to list."),
             *LIST_PARAMETERS,
             OpenApiParameter(
                 "customerId",
@@ -124,7 +124,7 @@ class AddressViewSet(EnvelopeListMixin, StrictViewSet):
         return success("Address added successfully", address_data(address))
 
     @extend_schema(
-        parameters=[path_parameter("pk", "Address id.")],
+        parameters=[path_parameter("id", "Address id.")],
         request=AddressWriteSerializer,
         responses=AddressSerializer,
         summary="Replace an address",
@@ -142,7 +142,7 @@ class AddressViewSet(EnvelopeListMixin, StrictViewSet):
         return success("Successfully updated address", address_data(address))
 
     @extend_schema(
-        parameters=[path_parameter("pk", "Address id.")],
+        parameters=[path_parameter("id", "Address id.")],
         request=None,
         responses={200: None},
         summary="Delete an address",
