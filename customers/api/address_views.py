@@ -33,7 +33,7 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "limit",
         OpenApiTypes.INT,
-        description="Rows per page, at most 1000; absent or 0 = every row (up to 1000).",
+        description="Rows per page, at most 1000; absent or 0 = every row.",
     ),
     OpenApiParameter("offset", OpenApiTypes.INT, description="Rows to skip (default 0)."),
     OpenApiParameter(
@@ -54,6 +54,16 @@ def rows_or_count(component: str) -> dict:
     }
 
 
+class EveryRowWithoutLimitMixin:
+    """API.md §9.7/§9.8: `limit` absent or 0 means every row, not §4's "up to 1000". These
+    lists are bounded by nature (one customer's addresses, ~3,600 zones)."""
+
+    def page_of(self, queryset, window):
+        if self.request.query_params.get("limit") in (None, "0"):
+            return queryset[window.offset :]
+        return super().page_of(queryset, window)
+
+
 class StrictViewSet(GenericViewSet):
     """A method the route does not serve is the contract's 405, before any permission check."""
 
@@ -64,7 +74,7 @@ class StrictViewSet(GenericViewSet):
 
 
 @extend_schema(tags=["customer addresses"])
-class AddressViewSet(EnvelopeListMixin, StrictViewSet):
+class AddressViewSet(EveryRowWithoutLimitMixin, EnvelopeListMixin, StrictViewSet):
     serializer_class = AddressSerializer
     filter_backends: list = []
     limit_required = False

@@ -9,7 +9,12 @@ from customers.reference_filters import CountryFilter, ZoneFilter
 from ecommerce_admin.api.pagination import EnvelopeListMixin
 
 from .address_serializers import ZoneSerializer
-from .address_views import LIST_PARAMETERS, StrictViewSet, rows_or_count
+from .address_views import (
+    LIST_PARAMETERS,
+    EveryRowWithoutLimitMixin,
+    StrictViewSet,
+    rows_or_count,
+)
 
 
 class CountrySerializer(serializers.Serializer):
@@ -30,7 +35,7 @@ class ZoneRowSerializer(ZoneSerializer):
         return int(zone.is_active)
 
 
-class ReferenceListViewSet(EnvelopeListMixin, StrictViewSet):
+class ReferenceListViewSet(EveryRowWithoutLimitMixin, EnvelopeListMixin, StrictViewSet):
     # Reference data: any valid access token reads it, no Django permission (API.md §9).
     public = True
     auth_errors = True
