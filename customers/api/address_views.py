@@ -2,11 +2,10 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import MethodNotAllowed
-from rest_framework.viewsets import GenericViewSet
 
 from customers.models import Address, Customer
 from customers.services import addresses as services
+from ecommerce_admin.api.contract import ContractViewSet
 from ecommerce_admin.api.pagination import EnvelopeListMixin
 from ecommerce_admin.api.responses import success
 from ecommerce_admin.errors import DomainError
@@ -64,17 +63,8 @@ class EveryRowWithoutLimitMixin:
         return super().page_of(queryset, window)
 
 
-class StrictViewSet(GenericViewSet):
-    """A method the route does not serve is the contract's 405, before any permission check."""
-
-    def initial(self, request, *args, **kwargs):
-        if self.action is None and request.method.lower() != "options":
-            raise MethodNotAllowed(request.method)
-        super().initial(request, *args, **kwargs)
-
-
 @extend_schema(tags=["customer addresses"])
-class AddressViewSet(EveryRowWithoutLimitMixin, EnvelopeListMixin, StrictViewSet):
+class AddressViewSet(EveryRowWithoutLimitMixin, EnvelopeListMixin, ContractViewSet):
     serializer_class = AddressSerializer
     filter_backends: list = []
     limit_required = False

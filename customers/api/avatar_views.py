@@ -6,11 +6,11 @@ Public: a browser sends no Authorization header for an image, so none is examine
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from customers.avatars import avatar_file
+from ecommerce_admin.api.contract import ContractAPIView
 from ecommerce_admin.api.params import DIGITS
 from ecommerce_admin.api.responses import envelope
 
@@ -27,16 +27,11 @@ def _side(params, name: str) -> int | None:
     return int(raw)
 
 
-class AvatarImageView(APIView):
+class AvatarImageView(ContractAPIView):
     authentication_classes: list = []
     permission_classes: list = []
     public = True
     schema_raw_responses = True
-
-    def initial(self, request, *args, **kwargs):
-        if request.method.lower() not in {"get", "head", "options"}:
-            raise MethodNotAllowed(request.method)
-        super().initial(request, *args, **kwargs)
 
     @extend_schema(
         summary="A customer's avatar, optionally scaled (public)",

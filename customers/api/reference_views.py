@@ -6,13 +6,13 @@ from rest_framework import serializers
 
 from customers.models import Country, Zone
 from customers.reference_filters import CountryFilter, ZoneFilter
+from ecommerce_admin.api.contract import ContractViewSet
 from ecommerce_admin.api.pagination import EnvelopeListMixin
 
 from .address_serializers import ZoneSerializer
 from .address_views import (
     LIST_PARAMETERS,
     EveryRowWithoutLimitMixin,
-    StrictViewSet,
     rows_or_count,
 )
 
@@ -35,7 +35,7 @@ class ZoneRowSerializer(ZoneSerializer):
         return int(zone.is_active)
 
 
-class ReferenceListViewSet(EveryRowWithoutLimitMixin, EnvelopeListMixin, StrictViewSet):
+class ReferenceListViewSet(EveryRowWithoutLimitMixin, EnvelopeListMixin, ContractViewSet):
     # Reference data: any valid access token reads it, no Django permission (API.md §9).
     public = True
     auth_errors = True
