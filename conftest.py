@@ -37,13 +37,10 @@ def _isolated_settings(settings, tmp_path):
 
 def make_staff(username: str, *permissions: str, superuser: bool = False, **extra):
     User = get_user_model()
+    extra.setdefault("email", f"{username}@staff.example.com")
+    extra.setdefault("is_staff", True)
     user = User.objects.create_user(
-        username=username,
-        password="Staff-pass-123",
-        is_staff=True,
-        is_superuser=superuser,
-        email=f"{username}@staff.example.com",
-        **extra,
+        username=username, password="Staff-pass-123", is_superuser=superuser, **extra
     )
     for dotted in permissions:
         app_label, codename = dotted.split(".")

@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from analytics import selectors, services
+from analytics import filters, selectors, services
 from analytics import serializers as out
 from ecommerce_admin.api.contract import ContractAPIView
 from ecommerce_admin.api.params import parse_int, parse_list_window
@@ -48,6 +48,16 @@ LIST_PARAMETERS = [
 ]
 
 
+def _email_param(whose: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "emailId",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        description=f"Only rows whose {whose} e-mail equals this (case-insensitive, trimmed; "
+        "an exact match). Empty = no filter; combines with `customerId` (AND). API.md §9.4.",
+    )
+
+
 def _list_or_count(name: str, row: type[serializers.Serializer]) -> PolymorphicProxySerializer:
     return PolymorphicProxySerializer(
         component_name=name,
@@ -62,15 +72,19 @@ class AnalyticsListView(ContractAPIView):
 
     list_message = ""
     count_message = ""
+    filterset_class: type | None = None
 
     def get(self, request):
-        window = parse_list_window(request.query_params)
-        raw_customer = request.query_params.get("customerId")
+        params = request.query_params
+        window = parse_list_window(params)
+        raw_customer = params.get("customerId")
         customer_id = None if raw_customer is None else parse_int("customerId", raw_customer)
         if window.count:
-            return success(self.count_message, self.count(customer_id=customer_id))
-        rows = self.rows(customer_id=customer_id)[window.offset : window.offset + window.limit]
-        return success(self.list_message, [self.shape(row) for row in rows])
+            lines = filters.apply(self.filterset_class, params, self.lines(customer_id=customer_id))
+            return success(self.count_message, lines.count())
+        rows = filters.apply(self.filterset_class, params, self.rows(customer_id=customer_id))
+        page = rows[window.offset : window.offset + window.limit]
+        return success(self.list_message, [self.shape(row) for row in page])
 
 
 class OrderProductListView(AnalyticsListView):
@@ -78,10 +92,8 @@ class OrderProductListView(AnalyticsListView):
     list_message = "Successfully got order product list"
     count_message = "Successfully got the count of order product count"
 
-    @staticmethod
-    def count(*, customer_id):
-        return selectors.order_product_lines(customer_id=customer_id).count()
-
+    filterset_class = filters.OrderProductFilter
+    lines = staticmethod(selectors.order_product_lines)
     rows = staticmethod(selectors.order_product_rows)
     shape = staticmethod(out.order_product_row)
 
@@ -93,7 +105,7 @@ class OrderProductListView(AnalyticsListView):
             "product's, null when empty or when the product is gone. `total` = quantity x price. "
             "With `count`, `data` is the number of matching lines."
         ),
-        parameters=LIST_PARAMETERS,
+        parameters=[*LIST_PARAMETERS, _email_param("order's")],
         responses=_list_or_count("OrderProductListData", out.OrderProductRowSerializer),
         tags=["analytics"],
     )
@@ -109,10 +121,8 @@ class ProductViewLogListView(AnalyticsListView):
     list_message = "Successfully got product view log list"
     count_message = "Successfully got the count of product view log list"
 
-    @staticmethod
-    def count(*, customer_id):
-        return selectors.product_views(customer_id=customer_id).count()
-
+    filterset_class = filters.ProductViewLogFilter
+    lines = staticmethod(selectors.product_views)
     rows = staticmethod(selectors.product_view_rows)
     shape = staticmethod(out.product_view_row)
 
@@ -123,7 +133,7 @@ class ProductViewLogListView(AnalyticsListView):
             "Product fields are null when the product is gone. With `count`, `data` is the "
             "number of matching views."
         ),
-        parameters=LIST_PARAMETERS,
+        parameters=[*LIST_PARAMETERS, _email_param("customer's")],
         responses=_list_or_count("ProductViewLogListData", out.ProductViewRowSerializer),
         tags=["analytics"],
     )

@@ -1,5 +1,5 @@
 """Customer avatars (API.md §3.5): a data URI decoded and verified, then stored and discarded
-through the default storage.
+through the default storage; and served, scaled, to the original admin's <img> tags (§9.10).
 
 Avatars are re-encoded, never stored as uploaded (security finding 7): storing the client's bytes
 kept whatever rode along, metadata (EXIF with GPS positions, comments) and bytes after the image's
@@ -14,15 +14,17 @@ import base64
 import binascii
 import io
 import re
+import secrets
 import time
-import uuid
 import warnings
 from dataclasses import dataclass
 from typing import Final
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from customers.models import Customer
 
 AVATAR_DIR: Final = "customer/"
 AVATAR_MAX_BYTES: Final = 2 * 2**20
@@ -87,8 +89,12 @@ def avatar_decode(data_uri: str) -> AvatarImage:
 
 
 def avatar_store(image: AvatarImage) -> str:
-    """Write the avatar through the default storage; return the stored name (with folder)."""
-    name = f"{AVATAR_DIR}Img_{int(time.time() * 1000)}_{uuid.uuid4().hex[:12]}.{image.extension}"
+    """Write the avatar through the default storage; return the stored name (with folder).
+
+    Avatars are served without a token (API.md §9.10), so the name is their only protection:
+    128 random bits make it unguessable.
+    """
+    name = f"{AVATAR_DIR}Img_{int(time.time() * 1000)}_{secrets.token_hex(16)}.{image.extension}"
     return default_storage.save(name, ContentFile(image.content))
 
 
@@ -145,4 +151,70 @@ def reencode(content: bytes, pillow_format: str) -> bytes:
         clean.save(out, format=pillow_format, **options)
     except (OSError, ValueError):
         raise AvatarRejected("The data is not a valid image.") from None
+    return out.getvalue()
+
+
+# --- Serving (API.md §9.10) ---------------------------------------------------------------------
+CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+@dataclass(frozen=True)
+class AvatarFile:
+    content: bytes
+    content_type: str
+
+
+def _is_plain_name(name: str) -> bool:
+    return bool(name) and "/" not in name and "\\" not in name and ".." not in name
+
+
+def avatar_file(
+    *, path: str, name: str, width: int | None = None, height: int | None = None
+) -> AvatarFile | None:
+    """The avatar `name` (in folder `path`), scaled to fit width x height; None if it is not
+    the avatar of a non-deleted customer or is missing from storage."""
+    if path != AVATAR_DIR or not _is_plain_name(name) or "\x00" in name:
+        return None
+    if not Customer.objects.alive().filter(avatar=name, avatar_path=AVATAR_DIR).exists():
+        return None
+    try:
+        with default_storage.open(f"{AVATAR_DIR}{name}", "rb") as stored:
+            content = stored.read()
+    except (FileNotFoundError, OSError):
+        return None
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image_format = image.format
+            if image_format not in CONTENT_TYPES:
+                return None
+            if width or height:
+                content = _scaled(image, image_format, width, height) or content
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return AvatarFile(content=content, content_type=CONTENT_TYPES[image_format])
+
+
+def _scaled(image: Image.Image, image_format: str, width: int | None, height: int | None):
+    """The re-encoded image scaled to fit, or None when it already fits (never enlarged)."""
+    original_width, original_height = image.size
+    scale = min(
+        width / original_width if width else 1.0,
+        height / original_height if height else 1.0,
+        1.0,
+    )
+    if scale >= 1.0:
+        return None
+    size = (
+        max(1, round(original_width * scale)),
+        max(1, round(original_height * scale)),
+    )
+    image.seek(0)  # a GIF: its first frame
+    frame = image.copy()
+    if image_format == "JPEG" and frame.mode not in {"RGB", "L", "CMYK"}:
+        frame = frame.convert("RGB")
+    if image_format == "GIF":
+        frame = frame.convert("RGBA" if "transparency" in image.info else "RGB")
+    resized = frame.resize(size, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    resized.save(out, format=image_format)
     return out.getvalue()

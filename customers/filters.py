@@ -163,6 +163,13 @@ class CustomerGroupFilter(django_filters.FilterSet):
         help_text="Substring (case-insensitive) of the group name.",
         **_search_field(),
     )
+    # API.md §9.4: the original admin's filter panel sends `groupName` (its search box `keyword`).
+    groupName = django_filters.CharFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        help_text="Substring (case-insensitive) of the group name; combines with `keyword`.",
+        **_search_field(),
+    )
     status = FlagFilter(
         method="filter_status",
         help_text="0 = inactive, 1 = active; empty = no filter.",

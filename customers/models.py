@@ -194,3 +194,74 @@ class CustomerCreatedCounter(models.Model):
 
     def __str__(self) -> str:
         return f"quarter hour {self.bucket}[{self.slot}]: {self.alive}"
+
+
+# --- The address book and its reference data (API.md §9.7, §9.8) -------------------------------
+class Country(models.Model):
+    """An ISO 3166-1 country; the primary key is its numeric code (India 356). Filled by a data
+    migration from customers/data/iso3166.json."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    name = models.CharField(max_length=128)
+    iso_code_2 = models.CharField(max_length=2, unique=True)
+    iso_code_3 = models.CharField(max_length=3, unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "countries"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Zone(models.Model):
+    """A top-level ISO 3166-2 subdivision (a state, province, region ...) of a country."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="zones")
+    code = models.CharField(max_length=8, unique=True)
+    name = models.CharField(max_length=128)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["country", "name"], name="zone_country_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Address(models.Model):
+    class Type(models.IntegerChoices):
+        SHIPPING = 0, "Shipping"
+        BILLING = 1, "Billing"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    first_name = models.CharField(max_length=128, blank=True, default="")
+    last_name = models.CharField(max_length=128, blank=True, default="")
+    company = models.CharField(max_length=128, blank=True, default="")
+    address1 = models.CharField(max_length=128)
+    address2 = models.CharField(max_length=128, blank=True, default="")
+    landmark = models.CharField(max_length=128, blank=True, default="")
+    city = models.CharField(max_length=128)
+    state = models.CharField(max_length=128, blank=True, default="")
+    postcode = models.CharField(max_length=10, blank=True, default="")
+    phone_no = models.CharField(max_length=16, blank=True, default="")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey(
+        Zone, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address_type = models.PositiveSmallIntegerField(choices=Type.choices, default=Type.SHIPPING)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "addresses"
+        indexes = [
+            # A customer's address book, newest first (the only way addresses are listed).
+            models.Index(fields=["customer", "-created_at", "-id"], name="address_customer_created")
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.address1, self.city) if part)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "csp",
+    "corsheaders",
     "ecommerce_admin.apps.EcommerceAdminConfig",
     "customers",
     "sales",
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
 # .admin_middleware versions pass /api/ requests straight through (token auth, no cookies).
 # CSRF keeps Django's own class (check --deploy looks for it; API views are exempt anyway).
 MIDDLEWARE = [
+    # First: it must answer preflights and decorate every answer, including those of the
+    # middlewares below that can answer on their own (HTTPS redirect, throttles). API.md §9.6.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "ecommerce_admin.middleware.AdminLoginThrottleMiddleware",
@@ -224,6 +228,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "shop@example.com")
 SHOP_NAME = os.environ.get("SHOP_NAME", "Our Shop")
+# What GET /api/settings tells the original admin's date pipe (API.md §9.9).
+SHOP_DATE_FORMAT = os.environ.get("SHOP_DATE_FORMAT", "DD/MM/YYYY")  # a moment.js pattern
+SHOP_TIME_FORMAT = os.environ.get("SHOP_TIME_FORMAT", "24 hrs")  # "24 hrs" or "12 hrs"
+
+# --- Cross-origin requests (API.md §9.6) --------------------------------------------------------
+# Off unless DJANGO_CORS_ALLOWED_ORIGINS lists origins (scheme://host[:port], comma-separated).
+# Only /api/ answers cross-origin; never `*`, never credentials (the admin sends a bearer token).
+CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = False
+CORS_ALLOW_CREDENTIALS = False
 
 # --- Request limits ---------------------------------------------------------------------------
 # Bodies beyond these limits are refused with a 413 envelope before any parsing work.

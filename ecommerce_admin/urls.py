@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from analytics.dashboard import dashboard_view
 from ecommerce_admin.api import views as api_views
 from ecommerce_admin.api.docs import CachedSchemaView, docs_view
+from ecommerce_admin.api.site import SiteSettingsView
 
 # A database outage anywhere outside a DRF view is a 503, other failures the usual 500.
 handler500 = "ecommerce_admin.db_faults.server_error"
@@ -24,6 +25,9 @@ api_patterns = [
     re_path(r"^schema/?$", CachedSchemaView.as_view(), name="schema"),
     re_path(r"^docs/?$", docs_view(url_name="schema"), name="docs"),
     path("", include("customers.api.urls")),
+    # The original admin frontend's extra routes (API.md §9).
+    re_path(r"^settings/?$", SiteSettingsView.as_view(), name="settings"),
+    path("", include("customers.api.compat_urls")),
     path("", include("analytics.urls")),
     re_path(r"^.*$", api_views.UnknownRouteView.as_view(), name="unknown-route"),
 ]

@@ -20,9 +20,21 @@ def schema(anon):
 @pytest.mark.parametrize(
     ("path", "method", "parameters"),
     [
-        ("/customer/order-product-list/", "get", {"limit", "offset", "count", "customerId"}),
-        ("/admin-customer/order-product-list/", "get", {"limit", "offset", "count", "customerId"}),
-        ("/customer/product-view-log-list/", "get", {"limit", "offset", "count", "customerId"}),
+        (
+            "/customer/order-product-list/",
+            "get",
+            {"limit", "offset", "count", "customerId", "emailId"},
+        ),
+        (
+            "/admin-customer/order-product-list/",
+            "get",
+            {"limit", "offset", "count", "customerId", "emailId"},
+        ),
+        (
+            "/customer/product-view-log-list/",
+            "get",
+            {"limit", "offset", "count", "customerId", "emailId"},
+        ),
         ("/customer/vendor-graph-list/", "get", {"vendorId", "duration"}),
         ("/admin-customer/vendor-graph-list/", "get", {"vendorId", "duration"}),
         ("/customer/customer-visit-list/", "get", {"month", "year"}),

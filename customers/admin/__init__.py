@@ -4,4 +4,4 @@ One module per admin page, each writing through `customers.services` like the AP
 pages of several apps share lives in the toolkit, `ecommerce_admin.admin`.
 """
 
-from . import customers, export_log, groups  # noqa: F401 - each registers its ModelAdmin
+from . import addresses, customers, export_log, groups  # noqa: F401 - each registers its ModelAdmin

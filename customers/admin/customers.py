@@ -33,6 +33,7 @@ from ecommerce_admin.errors import DomainError
 from ecommerce_admin.ids import MAX_ID
 
 from .actions import run_service, selected_ids
+from .addresses import AddressInline
 from .display import group_badge
 from .export_actions import export_selection_response
 from .filters import DeletedFilter
@@ -67,6 +68,7 @@ class CustomerAdmin(BoundedIdMixin, SignedImportPreviewMixin, ImportExportModelA
     form = CustomerChangeForm
     add_form = CustomerAddForm
     change_form_template = "admin/customers/customer/change_form.html"
+    inlines = [AddressInline]  # the address book (API.md §9.7)
 
     list_display = [
         "display_name",

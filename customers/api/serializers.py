@@ -20,6 +20,25 @@ from ecommerce_admin.ids import MAX_ID, MAX_IDS, InvalidIdList, id_values, parse
 
 
 # --- Input fields ------------------------------------------------------------------------------
+class BlankMeansAbsent:
+    """API.md §9.2: the original admin sends every key, `""` or null where the user typed nothing.
+    For the fields mixed in here that placeholder is "not given" (the default on add, the stored
+    value kept on update), not a value to validate or store."""
+
+    def run_validation(self, data=serializers.empty):
+        if data is None or (isinstance(data, str) and data.strip() == ""):
+            data = serializers.empty
+        return super().run_validation(data)
+
+
+class OptionalFlagField(BlankMeansAbsent, FlagField):
+    """A 0/1 flag where `""` or null means not given (API.md §9.2, `newsletter`)."""
+
+
+class OptionalTextField(BlankMeansAbsent, serializers.CharField):
+    """Text where `""` or null means not given (API.md §9.2, `lastName`)."""
+
+
 @extend_schema_field(OpenApiTypes.INT64)
 class GroupIdField(serializers.IntegerField):
     """An integer id; whether the group exists is the service's 400, not a 422."""
@@ -59,6 +78,21 @@ class IdListField(serializers.Field):
         return value
 
 
+@extend_schema_field({"description": "Accepted and ignored, whatever its value (API.md §9.2)."})
+class IgnoredField(serializers.Field):
+    """A key the original admin sends that this project has no use for (`siteId`, the update's
+    `customerId`): never validated, never stored."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        raise serializers.SkipField()
+
+    def to_representation(self, value):
+        return value
+
+
 def text(max_length: int, **kwargs) -> serializers.CharField:
     """An optional text field: `""` or null clears the stored value (API.md §3.5)."""
     return serializers.CharField(
@@ -86,9 +120,10 @@ class CustomerCreateSerializer(serializers.Serializer):
     mobileNumber = MobileNumberField()
     password = password_field(validators=[check_password_strength])
     confirmPassword = password_field(max_length=None)
-    newsletter = FlagField(required=False, default=False)
+    newsletter = OptionalFlagField(required=False, default=False, help_text='"" or null = 0.')
     mailStatus = FlagField(help_text="1 = send the welcome email.")
     status = FlagField(help_text="1 = active.")
+    siteId = IgnoredField()
 
     def validate_email(self, value: str) -> str:
         return value.lower()
@@ -114,18 +149,16 @@ class CustomerCreateSerializer(serializers.Serializer):
         "type": "string",
         "nullable": True,
         "description": "data:image/<png|jpeg|jpg|gif|webp>;base64,... (≤ 2 MB); "
-        '"" or null removes the avatar.',
+        '"" or null keep the stored avatar (API.md §9.2).',
     }
 )
-class AvatarField(serializers.Field):
+class AvatarField(BlankMeansAbsent, serializers.Field):
     def __init__(self, **kwargs):
-        super().__init__(required=False, allow_null=True, **kwargs)
+        super().__init__(required=False, **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             raise serializers.ValidationError("Must be a data URI string.")
-        if data == "":
-            return None
         try:
             return avatar_decode(data)
         except InvalidAvatar as exc:
@@ -135,7 +168,9 @@ class AvatarField(serializers.Field):
 class CustomerUpdateSerializer(serializers.Serializer):
     customerGroupId = GroupIdField()
     username = serializers.CharField(max_length=32, help_text="The customer's first name.")
-    lastName = text(96)
+    lastName = OptionalTextField(
+        max_length=96, required=False, help_text='"" or null keep the stored value (API.md §9.2).'
+    )
     email = serializers.EmailField(max_length=96, required=False)
     mobileNumber = MobileNumberField()
     password = password_field(required=False, allow_blank=True, allow_null=True)
@@ -143,11 +178,13 @@ class CustomerUpdateSerializer(serializers.Serializer):
         max_length=None, required=False, allow_blank=True, allow_null=True
     )
     avatar = AvatarField()
-    newsletter = FlagField(required=False)
+    newsletter = OptionalFlagField(required=False, help_text='"" or null keep the stored value.')
     realName = text(255)
     customerNo = text(64)
     mailStatus = FlagField(help_text="Stored only; no mail is sent on update.")
     status = FlagField(help_text="1 = active.")
+    siteId = IgnoredField()
+    customerId = IgnoredField(help_text="The path id decides.")
 
     def validate_email(self, value: str) -> str:
         return value.lower()
@@ -309,6 +346,8 @@ class GroupWriteSerializer(serializers.Serializer):
 class GroupSerializer(serializers.ModelSerializer):
     """The group object of API.md §4 (`customer_count` comes from `with_customer_count()`)."""
 
+    # API.md §9.1: the original admin binds `id` (dropdown values, edit and delete paths).
+    id = serializers.IntegerField(help_text="The same as `groupId`.")
     groupId = serializers.IntegerField(source="id")
     colorCode = serializers.CharField(source="color_code")
     isActive = FlagField(source="is_active")
@@ -320,6 +359,7 @@ class GroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = CustomerGroup
         fields = [
+            "id",
             "groupId",
             "name",
             "description",

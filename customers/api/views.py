@@ -17,6 +17,7 @@ from ecommerce_admin.api.responses import success
 from ecommerce_admin.errors import DomainError
 from ecommerce_admin.ids import MAX_ID
 
+from .address_serializers import CustomerDetailSerializer, customer_addresses
 from .serializers import (
     CustomerBulkStatusSerializer,
     CustomerCountSerializer,
@@ -133,8 +134,8 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
 
     @extend_schema(
         parameters=[_id_parameter("Customer id.")],
-        responses=CustomerSerializer,
-        summary="Customer detail",
+        responses=CustomerDetailSerializer,
+        summary="Customer detail (with the customer's addresses)",
     )
     def retrieve(self, request, pk=None):
         customer = (
@@ -145,7 +146,9 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
         )
         if customer is None:
             raise DomainError(INVALID_CUSTOMER_DETAIL)
-        return success("successfully got Customer details.", self.full(customer))
+        data = self.full(customer)
+        data["addresses"] = customer_addresses(customer.pk)  # the address book (API.md §9.7)
+        return success("successfully got Customer details.", data)
 
     @extend_schema(
         parameters=[_id_parameter("Customer id.")],

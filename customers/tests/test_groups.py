@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/customer-group"
 GROUP_KEYS = {
-    "groupId", "name", "description", "colorCode", "isActive", "isDefault", "customerCount",
+    "id", "groupId", "name", "description", "colorCode", "isActive", "isDefault", "customerCount",
     "createdDate", "modifiedDate",
 }  # fmt: skip
 
@@ -412,3 +412,35 @@ def test_adding_a_customer_into_a_deleted_group_is_refused(api, group):
     assert response.status_code == 400
     assert response.json()["message"] == "Invalid customer group Id."
     assert Customer.objects.count() == 0
+
+
+# --- API.md §9.1 / §9.4: what the original admin binds and sends ---------------------------------
+def test_group_rows_carry_id_equal_to_group_id(api, group):
+    created = api.post(
+        "/api/customer-group", {"name": "Trade", "colorcode": "#123", "status": 1}, format="json"
+    ).json()["data"]
+    rows = api.get("/api/customer-group").json()["data"]
+    detail = api.get(f"/api/customer-group/{group.pk}").json()["data"]
+
+    assert created["id"] == created["groupId"]
+    assert all(row["id"] == row["groupId"] for row in rows)
+    assert detail["id"] == group.pk
+
+
+def test_group_name_filter_combines_with_keyword_and_status(api, group):
+    api.post(
+        "/api/customer-group",
+        {"name": "Retail Plus", "colorcode": "#123", "status": 0},
+        format="json",
+    )
+
+    by_name = api.get("/api/customer-group?groupName=RETAIL&keyword=&status=").json()["data"]
+    both = api.get("/api/customer-group?groupName=retail&keyword=plus").json()["data"]
+    active = api.get("/api/customer-group?groupName=retail&status=1&count=true").json()["data"]
+    nothing = api.get("/api/customer-group?groupName=retail&keyword=default").json()["data"]
+
+    assert sorted(row["name"] for row in by_name) == ["Retail", "Retail Plus"]
+    assert [row["name"] for row in both] == ["Retail Plus"]
+    assert active == 1
+    assert nothing == []
+    assert api.get("/api/customer-group?groupName=" + "x" * 256).status_code == 422

@@ -237,7 +237,12 @@ def test_optional_text_fields_are_set_cleared_or_kept(api, customer):
         url(customer.pk), body(customer, realName="", customerNo=None, lastName=""), format="json"
     )
     customer.refresh_from_db()
-    assert (customer.real_name, customer.customer_no, customer.last_name) == (None, None, None)
+    # API.md §9.2: "" or null for lastName is the admin client's placeholder, so it keeps the name.
+    assert (customer.real_name, customer.customer_no, customer.last_name) == (
+        None,
+        None,
+        "Lovelace",
+    )
     assert response.json()["data"]["realName"] is None
 
 
@@ -334,19 +339,23 @@ def test_a_new_avatar_replaces_the_old_file_after_commit(
     assert media_files(settings) == [f"customer/{new_name}"]
 
 
-def test_an_empty_avatar_clears_it_and_an_absent_one_keeps_it(
-    api, customer, settings, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("placeholder", ["", None])
+def test_an_empty_or_null_avatar_keeps_it_as_an_absent_one_does(
+    api, customer, settings, django_capture_on_commit_callbacks, placeholder
 ):
+    # API.md §9.2: the original admin sends avatar "" on every save; it must not remove it.
     api.put(url(customer.pk), body(customer, avatar=image_uri()), format="json")
+    customer.refresh_from_db()
+    stored = customer.avatar
 
     kept = api.put(url(customer.pk), body(customer), format="json").json()["data"]
     with django_capture_on_commit_callbacks(execute=True):
-        cleared = api.put(url(customer.pk), body(customer, avatar=""), format="json")
-    cleared = cleared.json()["data"]
+        again = api.put(url(customer.pk), body(customer, avatar=placeholder), format="json")
+    again = again.json()["data"]
 
-    assert kept["avatar"] is not None
-    assert (cleared["avatar"], cleared["avatarPath"]) == (None, None)
-    assert media_files(settings) == []
+    assert kept["avatar"] == again["avatar"] == stored
+    assert again["avatarPath"] == "customer/"
+    assert media_files(settings) == [f"customer/{stored}"]
 
 
 def svg_uri() -> str:

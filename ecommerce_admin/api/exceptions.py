@@ -64,8 +64,11 @@ def validation_message(errors: dict[str, list[str]]) -> str:
 
 
 def validation_response(errors: dict[str, list[str]]) -> Response:
-    body = envelope(validation_message(errors), status=0)
+    message = validation_message(errors)
+    body = envelope(message, status=0)
     body["errors"] = errors
+    # API.md §9.3: the original admin's interceptor shows a 422's text only from `data.message`.
+    body["data"] = {"message": message}
     return Response(body, status=422)
 
 

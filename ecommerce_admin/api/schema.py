@@ -27,8 +27,14 @@ VALIDATION_ENVELOPE = {
             "type": "object",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
+        "data": {
+            "type": "object",
+            "description": "The top-level `message` again, where the original admin reads it.",
+            "properties": {"message": {"type": "string"}},
+            "required": ["message"],
+        },
     },
-    "required": ["status", "message", "errors"],
+    "required": ["status", "message", "errors", "data"],
 }
 
 ERROR_RESPONSES = {
@@ -39,7 +45,8 @@ ERROR_RESPONSES = {
     "405": "Method not allowed.",
     "413": "Request body too large.",
     "415": "Unsupported media type.",
-    "422": "Validation error: `errors` maps each bad field to its messages.",
+    "422": "Validation error: `errors` maps each bad field to its messages; `data.message` "
+    "repeats `message` (API.md §9.3).",
     "429": "Request was throttled.",
     "500": "Internal server error (never any detail).",
     "503": (

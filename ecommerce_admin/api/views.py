@@ -1,8 +1,13 @@
 """Staff authentication, health and the JSON 404 for unknown routes under /api."""
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import update_last_login
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.response import Response
@@ -12,6 +17,7 @@ from ecommerce_admin.db_faults import database_reachable, retry_after
 
 from . import tokens
 from .auth import is_active_staff
+from .permission_map import CLIENT_PERMISSIONS, permission_map
 from .responses import envelope, success
 from .throttling import LoginThrottle
 
@@ -59,6 +65,40 @@ class StaffUserSerializer(serializers.Serializer):
         return sorted(user.get_all_permissions())
 
 
+def login_candidate(value: str) -> str:
+    """The username to check the password against (API.md §9.5).
+
+    The username itself when one matches exactly; otherwise, for a value with `@`, the username
+    of the one active staff user with that e-mail (case-insensitive, trimmed). Two or more such
+    users: no candidate, so the password is never tried against several accounts. Without a
+    candidate the value itself is returned: it matches no user, and Django's backend still
+    spends one password hash on it, so a miss takes as long as a wrong password.
+    """
+    users = get_user_model()._default_manager
+    field = get_user_model().USERNAME_FIELD
+    if "@" not in value or users.filter(**{field: value}).exists():
+        return value
+    matches = list(
+        users.filter(email__iexact=value.strip(), is_active=True, is_staff=True).values_list(
+            field, flat=True
+        )[:2]
+    )
+    return matches[0] if len(matches) == 1 else value
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "The original admin's permission keys (API.md §9.5), each true when the "
+        "user has the Django permission behind it; always all 15 keys.",
+        "properties": {key: {"type": "boolean"} for key in CLIENT_PERMISSIONS},
+        "required": list(CLIENT_PERMISSIONS),
+    }
+)
+class PermissionMapField(serializers.Field):
+    pass
+
+
 class PublicAuthView(APIView):
     """The auth routes need no access token; a failure is still a 401 (handled centrally)."""
 
@@ -79,14 +119,22 @@ class LoginView(PublicAuthView):
                 "token": serializers.CharField(),
                 "refresh": serializers.CharField(),
                 "user": StaffUserSerializer(),
+                "permission": PermissionMapField(),
             },
         ),
+        description="`username` is the username, or the e-mail address of exactly one active "
+        "staff user (API.md §9.5).",
         tags=["auth"],
     )
     def post(self, request):
         form = LoginSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        user = authenticate(request, **form.validated_data)
+        credentials = form.validated_data
+        user = authenticate(
+            request,
+            username=login_candidate(credentials["username"]),
+            password=credentials["password"],
+        )
         # One message for every failure, so the response tells nothing about which part was wrong.
         if not is_active_staff(user):
             raise AuthenticationFailed(INVALID_LOGIN)
@@ -98,6 +146,7 @@ class LoginView(PublicAuthView):
                 "token": access,
                 "refresh": refresh,
                 "user": StaffUserSerializer(user).data,
+                "permission": permission_map(user),
             },
         )
 

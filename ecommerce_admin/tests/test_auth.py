@@ -57,7 +57,7 @@ def test_login_returns_tokens_and_the_staff_user(anon):
     body = response.json()
     assert body["status"] == 1
     assert body["message"] == "Loggedin successfully"
-    assert set(body["data"]) == {"token", "refresh", "user"}
+    assert set(body["data"]) == {"token", "refresh", "user", "permission"}
     assert body["data"]["user"] == {
         "id": user.id,
         "username": "clerk",

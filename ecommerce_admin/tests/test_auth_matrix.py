@@ -22,8 +22,11 @@ from conftest import client_for, make_staff
 
 pytestmark = pytest.mark.django_db
 
-#: Routes under /api that are public or not part of the permission model.
-UNGUARDED = {"schema", "docs", "health", "auth-login", "auth-refresh", "auth-logout"}
+#: Routes under /api that are public or not part of the permission model. The avatar image is
+#: public by design (API.md §9.10: an <img> sends no token); customers/tests/test_avatar_image.py.
+UNGUARDED = {
+    "schema", "docs", "health", "auth-login", "auth-refresh", "auth-logout", "image-resize",
+}  # fmt: skip
 CATCH_ALL = "unknown-route"
 SKIPPED_METHODS = {"head", "options", "trace"}
 GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<body>[^()]*)\)")
@@ -53,7 +56,14 @@ CONTRACT = {
     ("customer-group/{id}", "delete"): "customers.delete_customergroup",
     ("analytics/visits", "post"): "analytics.add_customervisit",
     ("analytics/product-views", "post"): "analytics.add_productviewlog",
+    # API.md §9: the address book (GET takes the customer id, PUT/DELETE the address id).
+    ("address", "post"): "customers.add_address",
+    ("address/{id}", "get"): "customers.view_address",
+    ("address/{id}", "put"): "customers.change_address",
+    ("address/{id}", "delete"): "customers.delete_address",
 }
+#: API.md §9: read-only reference data, for any valid access token without a permission.
+TOKEN_ONLY = {("settings", "get"), ("country", "get"), ("list/zone", "get")}
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,15 @@ ROUTES = api_routes()
 ids = [str(route) for route in ROUTES]
 
 
+def _token_only(route) -> bool:
+    return (route.template.removeprefix("api/"), route.method) in TOKEN_ONLY
+
+
+GUARDED_ROUTES = [route for route in ROUTES if not _token_only(route)]
+guarded_ids = [str(route) for route in GUARDED_ROUTES]
+TOKEN_ONLY_ROUTES = [route for route in ROUTES if _token_only(route)]
+
+
 def guarded_counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
@@ -175,7 +194,9 @@ def test_the_resolver_walk_finds_routes_and_builds_resolvable_urls():
 
 def test_every_route_and_method_is_in_the_contracts_permission_table():
     unknown = sorted(
-        str(r) for r in ROUTES if (r.template.removeprefix("api/"), r.method) not in CONTRACT
+        str(r)
+        for r in ROUTES
+        if (r.template.removeprefix("api/"), r.method) not in CONTRACT | dict.fromkeys(TOKEN_ONLY)
     )
 
     assert not unknown, f"routes with no permission in API.md §2: {unknown}"
@@ -200,7 +221,7 @@ def required(route: Route) -> str | None:
     return CONTRACT.get((route.template.removeprefix("api/"), route.method))
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=ids)
+@pytest.mark.parametrize("route", GUARDED_ROUTES, ids=guarded_ids)
 def test_staff_with_every_permission_but_the_routes_gets_403(route):
     permission = required(route)
     others = [
@@ -226,7 +247,18 @@ def test_a_superuser_passes_the_permission_check(route, api):
     assert response.status_code < 500
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=ids)
+@pytest.mark.parametrize("route", TOKEN_ONLY_ROUTES, ids=[str(r) for r in TOKEN_ONLY_ROUTES])
+def test_reference_data_needs_a_token_but_no_permission(route):
+    response = call(client_for(make_staff("bare")), route)
+
+    assert response.status_code == 200, (response.status_code, response.content[:300])
+
+
+def test_the_token_only_routes_exist():
+    assert {(r.template.removeprefix("api/"), r.method) for r in TOKEN_ONLY_ROUTES} == TOKEN_ONLY
+
+
+@pytest.mark.parametrize("route", GUARDED_ROUTES, ids=guarded_ids)
 def test_staff_holding_exactly_the_routes_permission_passes(route):
     permission = required(route)
     assert permission, f"{route} has no permission in API.md §2"

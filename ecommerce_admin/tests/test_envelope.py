@@ -23,7 +23,12 @@ def assert_error_envelope(response, status: int, message: str | None = None) -> 
     assert body["message"]
     if message is not None:
         assert body["message"] == message
-    assert set(body) <= {"status", "message", "errors"}
+    if status == 422:
+        # API.md §9.3: the original admin reads a 422's text from data.message.
+        assert set(body) == {"status", "message", "errors", "data"}
+        assert body["data"] == {"message": body["message"]}
+    else:
+        assert set(body) <= {"status", "message", "errors"}
     return body
 
 
