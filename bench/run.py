@@ -852,6 +852,36 @@ def table(results: list[Result], wrk_args: str) -> str:
     return head + "\n".join(rows) + f"\n\n(wrk {wrk_args}; '@1' = wrk -t1 -c1)"
 
 
+def bench_token(user, access_token_class, naive_url: str | None) -> str:
+    """An access token our authentication accepts: since token families (API.md §2) a token
+    must belong to a live login; the family row is copied into the naive baseline's database
+    (copied before this login) so both servers accept the same token."""
+    try:
+        from ecommerce_admin.api.tokens import issue_for_login
+    except ImportError:  # a checkout from before token families
+        return str(access_token_class.for_user(user))
+    import psycopg
+    from django.db import connection
+
+    access, _refresh = issue_for_login(user)
+    if naive_url:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, user_id, created_at, expires_at FROM ecommerce_admin_tokenfamily "
+                "WHERE user_id = %s ORDER BY created_at DESC LIMIT 1",
+                [user.pk],
+            )
+            row = cursor.fetchone()
+        with psycopg.connect(naive_url, autocommit=True) as conn:
+            conn.execute(
+                "INSERT INTO ecommerce_admin_tokenfamily "
+                "(id, user_id, created_at, expires_at, revoked_at, revoked_reason) "
+                "VALUES (%s, %s, %s, %s, NULL, '') ON CONFLICT (id) DO NOTHING",
+                row,
+            )
+    return access
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
@@ -924,7 +954,7 @@ def main() -> None:
     if not (user.is_staff and user.is_superuser and user.is_active):
         user.is_staff = user.is_superuser = user.is_active = True
         user.save()
-    token = str(AccessToken.for_user(user))
+    token = bench_token(user, AccessToken, naive_url if naive_url != database_url else None)
     params = pick_parameters(database_url, customers)
     capture = Capture(token)
     wrk_args = shlex.split(args.wrk)

@@ -19,9 +19,9 @@ from django.core.management import call_command
 from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from customers.models import Customer, CustomerGroup
+from ecommerce_admin.api.tokens import issue_for_login
 from ecommerce_admin.db_faults import UNAVAILABLE_MESSAGE, is_database_unavailable
 from ecommerce_admin.db_timeouts import (
     DatabaseNoAnswer,
@@ -49,7 +49,7 @@ sqlite_only = pytest.mark.skipif(
 
 def api_client(user) -> APIClient:
     client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_for_login(user)[0]}")
     return client
 
 
