@@ -17,14 +17,15 @@ SEEN_RESOLUTION = 60
 
 class ApiNoStoreMiddleware:
     """`Cache-Control: no-store` (and friends) on every /api/ answer: JSON bodies and exports
-    carry customer data and must not land in a browser or proxy cache."""
+    carry customer data and must not land in a browser or proxy cache. A view that chose its own
+    caching keeps it (the public avatar images answer `private`, API.md §9.10)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path_info.startswith("/api/"):
+        if request.path_info.startswith("/api/") and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
 
