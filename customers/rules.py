@@ -19,6 +19,10 @@ COLOUR_MESSAGE = "Must be a hex colour: #RGB or #RRGGBB."
 _PASSWORD = re.compile(r"(?=.*?[A-Z])(?=.*?[a-z])(?=.*?[0-9#?!@$%^&*-]).{8,128}")
 _MOBILE_NOISE = re.compile(r"[\s\-.()]")
 _MOBILE = re.compile(r"\+?[0-9]{6,15}")
+# `+44 (0)20 7946-0958`: the `(0)` is the national trunk prefix, dialled only from inside the
+# country, so it is no part of the international number. Only a `(0)` right after the country
+# code (1-3 digits) is dropped; a 0 anywhere else is a digit like any other.
+_TRUNK_PREFIX = re.compile(r"^(\s*\+\s*[0-9]{1,3})[\s\-.]*\(\s*0\s*\)")
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
@@ -27,9 +31,9 @@ def password_is_strong(value: str) -> bool:
 
 
 def normalise_mobile(value: str) -> str | None:
-    """Spaces, dashes, dots and parentheses removed; the number if it is then `+?` 6-15 digits,
-    else None."""
-    number = _MOBILE_NOISE.sub("", value or "")
+    """A `(0)` trunk prefix after the country code dropped, then spaces, dashes, dots and
+    parentheses removed; the number if it is then `+?` 6-15 digits, else None."""
+    number = _MOBILE_NOISE.sub("", _TRUNK_PREFIX.sub(r"\1", value or "", count=1))
     return number if _MOBILE.fullmatch(number) else None
 
 
