@@ -254,6 +254,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "ecommerce_admin.api.exceptions.envelope_exception_handler",
     # `?format=csv` is the exports' CSV switch, not a renderer override (STYLE.md pitfalls).
     "URL_FORMAT_OVERRIDE": None,
+    # Datetimes leave the serializers as datetimes: the renderer writes the one format of every
+    # answer (ecommerce_admin/api/renderers.py, `format_datetime`).
+    "DATETIME_FORMAT": None,
     "DEFAULT_THROTTLE_CLASSES": (
         ["ecommerce_admin.api.throttling.ApiUserThrottle"] if API_THROTTLE_RATE else []
     ),
@@ -286,7 +289,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Customer Back Office API",
     "DESCRIPTION": (
         "The Manage Customers API. Every JSON response is an envelope "
-        '`{"status": 1|0, "message": str, "data": ...}`; validation errors are 422 with `errors`.'
+        '`{"status": 1|0, "message": str, "data": ...}`; validation errors are 422 with `errors`. '
+        "Every datetime in an answer is UTC with microseconds and `Z`: "
+        "`2026-11-26T21:02:25.123456Z`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -298,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api",
     "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ecommerce_admin.api.schema.document_datetimes",
+    ],
 }
 
 # --- Logging: errors go to stderr with their traceback; clients never see it -----------------
