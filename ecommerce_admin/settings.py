@@ -315,4 +315,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Django's default config gives the `django` logger its own console handler (debug only) and
+    # lets records propagate to the root's as well: with debug on, each 4xx/5xx was printed
+    # twice. Here `django` records reach the root handler only (runserver's access lines keep
+    # their own `django.server` logger).
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
