@@ -200,7 +200,10 @@ class SetPasswordForm(PasswordPairMixin):
 
 class MoveToGroupForm(forms.Form):
     group = forms.ModelChoiceField(
-        queryset=CustomerGroup.objects.order_by("name"), label="Move to group", empty_label=None
+        # No group preselected: the first one is often the customers' current group.
+        queryset=CustomerGroup.objects.order_by("name"),
+        label="Move to group",
+        empty_label="— choose a group —",
     )
 
 

@@ -28,7 +28,7 @@ def test_each_4xx_is_logged_once(debug):
         "DJANGO_SECRET_KEY": "test-secret-key-not-for-production-5f1c9a7e2b8d4c6a",
         "PYTHONPATH": str(ROOT),
     }
-    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+    result = subprocess.run(
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True
     )
 
