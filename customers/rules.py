@@ -7,12 +7,20 @@ message. Plain functions: each caller wraps the message in its own error type.
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 PASSWORD_MESSAGE = (
     "Password must contain at least one number or one symbol and one uppercase and lowercase "
     "letter, and at least 8 and at most 128 characters"
 )
 MOBILE_MESSAGE = "Enter 6 to 15 digits, optionally starting with +."
 COLOUR_MESSAGE = "Must be a hex colour: #RGB or #RRGGBB."
+# Django's and DRF's own texts, so every door words a refusal the same way.
+EMAIL_MESSAGE = "Enter a valid email address."
+EMAIL_MAX = 96
+EMAIL_TOO_LONG_MESSAGE = f"Ensure this field has no more than {EMAIL_MAX} characters."
+NULL_MESSAGE = "Null characters are not allowed."
 
 # 8-128 characters; an upper-case and a lower-case letter; a digit or one of #?!@$%^&*-.
 # `.` excludes line breaks: a password is one line.
@@ -35,6 +43,29 @@ def normalise_mobile(value: str) -> str | None:
     parentheses removed; the number if it is then `+?` 6-15 digits, else None."""
     number = _MOBILE_NOISE.sub("", _TRUNK_PREFIX.sub(r"\1", value or "", count=1))
     return number if _MOBILE.fullmatch(number) else None
+
+
+class RuleError(ValueError):
+    """A value refused by a rule; `message` is the text every door shows."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def clean_email(value: str) -> str:
+    """The API's e-mail rule (API.md §3.1): trimmed, at most 96 characters, a valid address
+    (Django's validator: no markup, no line breaks, no header injection); lower-cased."""
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise RuleError(NULL_MESSAGE)
+    if len(text) > EMAIL_MAX:
+        raise RuleError(EMAIL_TOO_LONG_MESSAGE)
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise RuleError(EMAIL_MESSAGE) from None
+    return text.lower()
 
 
 def is_colour(value: str) -> bool:
