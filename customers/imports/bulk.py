@@ -28,7 +28,6 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from audit.services import audit_record
-from customers.exports import unsanitise_cell
 from customers.fields import FlagField, MobileNumberField
 from customers.models import Customer, CustomerGroup
 
@@ -80,7 +79,7 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unsanitise_cell(str(value)).strip()
+    return str(value).strip()
 
 
 def _messages(exc: serializers.ValidationError) -> str:

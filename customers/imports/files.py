@@ -1,7 +1,8 @@
 """Reading an import file (CSV or XLSX) as rows of named values, whatever the pipeline.
 
-Header names are the export's, matched case-insensitively (`COLUMNS`); the export's formula
-escape is undone by the caller.
+Header names are the export's, matched case-insensitively (`COLUMNS`). The CSV export's formula
+escape (a leading `'`, API.md §3.12) is undone here, for CSV only: an xlsx cell's text is taken
+as it is (its formula safety is a cell style, not a character).
 """
 
 import csv
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml import DefusedXmlException
+
+from customers.exports.cells import unsanitise_cell
 
 #: A file with more data rows than this is refused before anything is validated.
 MAX_ROWS = 2_000_000
@@ -88,7 +91,7 @@ def _csv_rows(path: Path) -> Iterator[RawRow]:
                 raise ImportFileError("The file is empty.")
             names = _header(header)
             for number, cells in enumerate(reader, start=2):
-                values = _row(names, cells)
+                values = _row(names, [unsanitise_cell(cell) for cell in cells])
                 if values is not None:
                     yield RawRow(number, f"row {number}", values)
         except UnicodeDecodeError:

@@ -10,11 +10,15 @@ Exports escape spreadsheet formulas in every text cell (django-import-export's o
 strips a leading `=`).
 """
 
+import io
+
+import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
 
 from customers import rules, services
-from customers.exports import sanitise_cell, unsanitise_cell
+from customers.exports import sanitise_cell, unsanitise_cell, write_xlsx
 from customers.models import Customer, CustomerGroup
 from ecommerce_admin.errors import DomainError
 
@@ -23,11 +27,36 @@ from ecommerce_admin.errors import DomainError
 MAX_IMPORT_ROWS = 2_000
 
 
+class EscapedCSV(CSV):
+    """CSV with API.md §3.12's formula escape: added on export, removed on import (exactly one
+    leading `'` before a formula trigger or a `'`), so an export imports back unchanged."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(in_stream, **kwargs)
+        rows = [[unsanitise_cell(value) for value in row] for row in dataset]
+        return tablib.Dataset(*rows, headers=dataset.headers)
+
+    def export_data(self, dataset, **kwargs):
+        rows = [[sanitise_cell(value) for value in row] for row in dataset]
+        headers = [sanitise_cell(header) for header in dataset.headers or []]
+        return super().export_data(tablib.Dataset(*rows, headers=headers), **kwargs)
+
+
+class QuotePrefixXLSX(XLSX):
+    """xlsx through the project's writer: formula-like text keeps its characters and carries
+    Excel's quotePrefix style (no visible apostrophe); an import takes cell text as it is."""
+
+    def export_data(self, dataset, **kwargs):
+        output = io.BytesIO()
+        write_xlsx(list(dataset), output, (dataset.title or "Export")[:31], list(dataset.headers))
+        return output.getvalue()
+
+
 class EmailWidget(widgets.CharWidget):
     """The API's e-mail rule (rules.clean_email): trimmed, lower-cased, refused when invalid."""
 
     def clean(self, value, row=None, **kwargs):
-        value = unsanitise_cell((super().clean(value, row, **kwargs) or "").strip())
+        value = (super().clean(value, row, **kwargs) or "").strip()
         if not value:
             return ""  # "This field is required." (import_instance)
         try:
@@ -40,7 +69,7 @@ class MobileWidget(widgets.CharWidget):
     """The API's mobile rule (rules.normalise_mobile), with its message."""
 
     def clean(self, value, row=None, **kwargs):
-        value = unsanitise_cell((super().clean(value, row, **kwargs) or "").strip())
+        value = (super().clean(value, row, **kwargs) or "").strip()
         number = rules.normalise_mobile(str(value or ""))
         if number is None:
             raise ValueError(rules.MOBILE_MESSAGE)
@@ -48,11 +77,11 @@ class MobileWidget(widgets.CharWidget):
 
 
 class TextWidget(widgets.CharWidget):
-    """Trimmed text; a `'` our exports put before a formula-like value is taken off again."""
+    """Trimmed text (the CSV format has already removed the formula escape)."""
 
     def clean(self, value, row=None, **kwargs):
         value = super().clean(value, row, **kwargs)
-        return unsanitise_cell((value or "").strip())
+        return (value or "").strip()
 
 
 class GroupWidget(widgets.ForeignKeyWidget):
@@ -113,12 +142,6 @@ class ServiceResource(resources.ModelResource):
 
     def save_through_service(self, instance, is_create):
         raise NotImplementedError
-
-    def export_resource(self, instance, selected_fields=None, **kwargs):
-        return [
-            sanitise_cell(value)
-            for value in super().export_resource(instance, selected_fields, **kwargs)
-        ]
 
 
 class CustomerResource(ServiceResource):
