@@ -68,3 +68,18 @@ class MobileNumberField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+@extend_schema_field({"type": "string", "format": "email", "maxLength": rules.EMAIL_MAX})
+class EmailRuleField(serializers.CharField):
+    """The e-mail rule every door shares (rules.clean_email): trimmed, ≤ 96, lower-cased."""
+
+    def __init__(self, **kwargs):
+        super().__init__(trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            return rules.clean_email(text)
+        except rules.RuleError as error:
+            raise serializers.ValidationError(error.message) from None

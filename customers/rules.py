@@ -19,8 +19,18 @@ COLOUR_MESSAGE = "Must be a hex colour: #RGB or #RRGGBB."
 # Django's and DRF's own texts, so every door words a refusal the same way.
 EMAIL_MESSAGE = "Enter a valid email address."
 EMAIL_MAX = 96
-EMAIL_TOO_LONG_MESSAGE = f"Ensure this field has no more than {EMAIL_MAX} characters."
+EMAIL_TOO_LONG_MESSAGE = "Ensure this field has no more than 96 characters."
 NULL_MESSAGE = "Null characters are not allowed."
+FIRST_NAME_MAX = 32
+LAST_NAME_MAX = 96
+BLANK_MESSAGE = "This field may not be blank."
+REQUIRED_MESSAGE = "This field is required."
+
+
+def too_long_message(limit: int) -> str:
+    # DRF's wording (the API's), used by every door.
+    return f"Ensure this field has no more than {limit} characters."
+
 
 # 8-128 characters; an upper-case and a lower-case letter; a digit or one of #?!@$%^&*-.
 # `.` excludes line breaks: a password is one line.
@@ -66,6 +76,40 @@ def clean_email(value: str) -> str:
     except ValidationError:
         raise RuleError(EMAIL_MESSAGE) from None
     return text.lower()
+
+
+def _text(value) -> str:
+    text = "" if value is None else str(value)
+    if "\x00" in text:
+        raise RuleError(NULL_MESSAGE)
+    return text.strip()
+
+
+def clean_first_name(value) -> str:
+    """The customer's first name (the API's `username`): 1-32 characters after trimming."""
+    text = _text(value)
+    if not text:
+        raise RuleError(BLANK_MESSAGE)
+    if len(text) > FIRST_NAME_MAX:
+        raise RuleError(too_long_message(FIRST_NAME_MAX))
+    return text
+
+
+def clean_last_name(value) -> str | None:
+    """Up to 96 characters after trimming; blank is no last name (None)."""
+    text = _text(value)
+    if len(text) > LAST_NAME_MAX:
+        raise RuleError(too_long_message(LAST_NAME_MAX))
+    return text or None
+
+
+def clean_mobile(value) -> str:
+    """`rules.normalise_mobile`, refusing with the contract's message."""
+    text = _text(value)
+    number = normalise_mobile(text)
+    if number is None:
+        raise RuleError(MOBILE_MESSAGE)
+    return number
 
 
 def is_colour(value: str) -> bool:

@@ -50,7 +50,7 @@ def test_hostile_or_invalid_emails_are_refused_with_the_apis_message(admin, emai
 
     result = response.context["result"]
     assert result.has_validation_errors()
-    errors = result.invalid_rows[0].field_specific_errors["email"]
+    errors = result.invalid_rows[0].field_specific_errors["Email Id"]
     body = {
         "customerGroupId": 1,
         "username": "Ada",

@@ -196,8 +196,8 @@ def test_unknown_group_and_bad_status_are_row_problems(tmp_path, people):
     with pytest.raises(CommandError):
         call_command("import_customers", str(path), stdout=io.StringIO(), stderr=err)
 
-    assert "row 2: Group: no customer group 'no such group'." in err.getvalue()
-    assert "row 3: Status: must be 0 or 1." in err.getvalue()
+    assert "row 2: Group: No customer group named 'no such group'." in err.getvalue()
+    assert "row 3: Status: Must be 0 or 1." in err.getvalue()
     assert not Customer.objects.filter(email__in=["a@example.com", "c@example.com"]).exists()
 
 
