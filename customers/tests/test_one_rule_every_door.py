@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from customers import imports, rules
+from customers import rules
+from customers.imports import bulk as imports
 from customers.tests.conftest import db_state
 from customers.tests.factories import CustomerFactory, CustomerGroupFactory
 
