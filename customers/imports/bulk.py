@@ -45,6 +45,7 @@ __all__ = [
     "RowError",
     "apply",
     "header_keys",
+    "import_file",
     "parse_values",
     "validate",
 ]
@@ -82,6 +83,16 @@ class Report:
     @property
     def skipped(self) -> int:
         return len(self.invalid_rows)
+
+    def summary(self) -> dict:
+        """The job summary of API.md §11: counts and every error as {row, field, message}."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.skipped,
+            "errors": [error.as_dict() for error in self.errors],
+        }
 
 
 # -- validation ---------------------------------------------------------------------------------
@@ -314,6 +325,18 @@ def _new_customer_problem(row: Parsed) -> tuple[str, str] | None:
     if row.mobile is None:
         return LABELS["mobile"], "required for a new customer."
     return None
+
+
+def import_file(path: Path, *, skip_invalid: bool = False, dry_run: bool = False) -> Report:
+    """The whole pipeline for one file: the entry point of every non-admin door (the command,
+    the background import job). Every row is checked first (`validate`); with any problem and
+    not `skip_invalid`, nothing is written and the report lists them all; otherwise the valid
+    rows are written in one transaction (rolled back with `dry_run`). ImportFileError when the
+    file cannot be read as a customer table."""
+    report = validate(path)
+    if report.errors and not skip_invalid:
+        return report
+    return apply(path, report, dry_run=dry_run)
 
 
 def validate(path: Path) -> Report:

@@ -204,3 +204,32 @@ def test_every_door_accepts_the_good_values(world, tmp_path):
     path.write_bytes(_csv("email", GOOD["email"]))
 
     assert imports.validate(path).errors == []
+
+
+def test_the_job_entry_point_reports_in_the_contracts_summary_shape(world, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "Email Id,First Name,Mobile Number,Group\n"
+        "kept@example.com,Kept,+447900111222,Retail\n"
+        "bad-email,Ada,+447900111223,Retail\n"
+        "new@example.com,Ada,+447900111224,No such group\n"
+    )
+    before = db_state()
+
+    report = imports.import_file(path)
+
+    assert report.summary() == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 2,
+        "errors": [
+            {"row": 3, "field": "Email Id", "message": rules.EMAIL_MESSAGE},
+            {"row": 4, "field": "Group", "message": "No customer group named 'No such group'."},
+        ],
+    }
+    assert db_state() == before
+
+    report = imports.import_file(path, skip_invalid=True)
+
+    assert (report.created, report.updated, report.unchanged, report.skipped) == (0, 1, 0, 2)
