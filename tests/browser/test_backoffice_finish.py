@@ -247,3 +247,51 @@ def test_staff_see_no_token_blacklist(browser, browser_settings, live_server, sc
         screenshots(page, "index-staff")
     finally:
         context.close()
+
+
+def test_import_page_guides_and_shows_every_row_error(
+    logged_in, live_server, tmp_path, screenshots
+):
+    CustomerGroupFactory(name="Retail")
+    CustomerFactory(email="kept@example.com", first_name="Kept")
+    bad = tmp_path / "customers.csv"
+    bad.write_text(
+        "Email Id,First Name,Mobile Number,Group\n"
+        "kept@example.com,Kept,+447900111222,retail\n"
+        "not-an-email,Ada,+447900111223,Retail\n"
+        "new@example.com,Ada,12,No such group\n"
+    )
+    page = logged_in
+
+    for width in WIDTHS:
+        at_width(page, width)
+        page.goto(f"{live_server.url}/admin/customers/customer/import/")
+        guidance = page.locator(".import-guidance")
+        assert guidance.is_visible()
+        text = " ".join(guidance.inner_text().split())
+        for words in (
+            "Email Id",
+            "E-mail is the matching key",
+            "Groups by name",
+            "One bad row stops the file",
+            "header is row 1",
+        ):
+            assert words in text
+        screenshots(page, "import-page")
+
+    at_width(page, 1400)
+    page.set_input_files("input[name=import_file]", str(bad))
+    page.select_option("select[name=format]", label="csv")
+    page.click("input[type=submit]")
+    page.wait_for_selector(".import-summary")
+    screenshots(page, "import-errors")
+
+    errors = page.locator("ul.import-row-errors li")
+    assert errors.all_inner_texts() == [
+        "row 3: Email Id: Enter a valid email address.",
+        "row 4: Mobile Number: Enter 6 to 15 digits, optionally starting with +.",
+        "row 4: Group: No customer group named 'No such group'.",
+    ]
+    for index in range(errors.count()):
+        assert errors.nth(index).is_visible()  # in plain sight, not behind a hover
+    assert page.locator("input[name=confirm]").count() == 0
