@@ -14,10 +14,6 @@ from ecommerce_admin.api import views as api_views
 # A database outage anywhere outside a DRF view is a 503, other failures the usual 500.
 handler500 = "ecommerce_admin.db_faults.server_error"
 
-admin.site.site_header = "Customer Back Office"
-admin.site.site_title = "Customer Back Office"
-admin.site.index_title = "Back office"
-
 api_patterns = [
     re_path(r"^auth/login/?$", api_views.LoginView.as_view(), name="auth-login"),
     re_path(r"^auth/token/refresh/?$", api_views.TokenRefreshView.as_view(), name="auth-refresh"),
