@@ -120,10 +120,12 @@ def top_products_chart() -> dict:
     summary = f"The {len(bars)} most viewed products of the last {TOP_PRODUCTS_DAYS} days: " + (
         "; ".join(f"{bar.label} {bar.value}" for bar in bars) or "none"
     )
+    # The total counts every view of the period, not only the top ten's (issue 12).
     return {
         "title": f"Most viewed products — last {TOP_PRODUCTS_DAYS} days",
-        "total": sum(bar.value for bar in bars),
+        "total": selectors.product_views_count(since=since),
         "unit": "views",
+        "note": f"top {len(bars)} products shown" if bars else "",
         "svg": bar_chart(bars, label=summary),
     }
 

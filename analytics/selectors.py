@@ -98,6 +98,11 @@ def most_viewed_products(*, since: dt.datetime, limit: int = 10) -> list[dict]:
     )
 
 
+def product_views_count(*, since: dt.datetime) -> int:
+    """All product views since `since` (the dashboard's total, not only its top ten's)."""
+    return ProductViewLog.objects.filter(created_at__gte=since, product__isnull=False).count()
+
+
 # --- Vendor figures ------------------------------------------------------------------------------
 
 

@@ -35,9 +35,17 @@ class FlagField(serializers.Field):
         return int(bool(value))
 
 
-@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}], "example": "+4470001234"})
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string"}, {"type": "integer"}],
+        "example": "+4470001234",
+        "description": "A `(0)` trunk prefix right after the country code is dropped "
+        "(`+44 (0)20 7946-0958` is stored as `+442079460958`); spaces, dashes, dots and "
+        "parentheses are removed; then 6-15 digits with an optional leading `+`.",
+    }
+)
 class MobileNumberField(serializers.Field):
-    """A number or string; spaces, dashes, dots and parentheses removed, then `+?` 6-15 digits."""
+    """A number or string, normalised by `rules.normalise_mobile` (trunk prefix, separators)."""
 
     default_error_messages = {
         "invalid": rules.MOBILE_MESSAGE,
@@ -60,3 +68,18 @@ class MobileNumberField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+@extend_schema_field({"type": "string", "format": "email", "maxLength": rules.EMAIL_MAX})
+class EmailRuleField(serializers.CharField):
+    """The e-mail rule every door shares (rules.clean_email): trimmed, ≤ 96, lower-cased."""
+
+    def __init__(self, **kwargs):
+        super().__init__(trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            return rules.clean_email(text)
+        except rules.RuleError as error:
+            raise serializers.ValidationError(error.message) from None

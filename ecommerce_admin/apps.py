@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class BackOfficeAdminConfig(AdminConfig):
+    """django.contrib.admin with the back office's site as `admin.site`."""
+
+    default_site = "ecommerce_admin.admin.site.BackOfficeSite"
 
 
 class EcommerceAdminConfig(AppConfig):

@@ -44,7 +44,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DE
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ecommerce_admin.apps.BackOfficeAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -201,6 +201,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
+# Short, ISO-like dates and times in the back office (see ecommerce_admin/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["ecommerce_admin.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -306,6 +308,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "ecommerce_admin.api.exceptions.envelope_exception_handler",
     # `?format=csv` is the exports' CSV switch, not a renderer override (STYLE.md pitfalls).
     "URL_FORMAT_OVERRIDE": None,
+    # Datetimes leave the serializers as datetimes: the renderer writes the one format of every
+    # answer (ecommerce_admin/api/renderers.py, `format_datetime`).
+    "DATETIME_FORMAT": None,
     "DEFAULT_THROTTLE_CLASSES": (
         ["ecommerce_admin.api.throttling.ApiUserThrottle"] if API_THROTTLE_RATE else []
     ),
@@ -343,7 +348,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Customer Back Office API",
     "DESCRIPTION": (
         "The Manage Customers API. Every JSON response is an envelope "
-        '`{"status": 1|0, "message": str, "data": ...}`; validation errors are 422 with `errors`.'
+        '`{"status": 1|0, "message": str, "data": ...}`; validation errors are 422 with `errors`. '
+        "Every datetime in an answer is UTC with microseconds and `Z`: "
+        "`2026-11-26T21:02:25.123456Z`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -355,6 +362,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api",
     "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ecommerce_admin.api.schema.document_datetimes",
+    ],
 }
 
 # --- Logging: errors go to stderr with their traceback; clients never see it -----------------
@@ -363,4 +374,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Django's default config gives the `django` logger its own console handler (debug only) and
+    # lets records propagate to the root's as well: with debug on, each 4xx/5xx was printed
+    # twice. Here `django` records reach the root handler only (runserver's access lines keep
+    # their own `django.server` logger).
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 
 from analytics.dashboard import dashboard_view
@@ -12,10 +14,6 @@ from ecommerce_admin.api.site import SiteSettingsView
 
 # A database outage anywhere outside a DRF view is a 503, other failures the usual 500.
 handler500 = "ecommerce_admin.db_faults.server_error"
-
-admin.site.site_header = "Customer Back Office"
-admin.site.site_title = "Customer Back Office"
-admin.site.index_title = "Back office"
 
 api_patterns = [
     re_path(r"^auth/login/?$", api_views.LoginView.as_view(), name="auth-login"),
@@ -32,7 +30,15 @@ api_patterns = [
     re_path(r"^.*$", api_views.UnknownRouteView.as_view(), name="unknown-route"),
 ]
 
+
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages that name none (JSON answers, downloads). Resolved
+    # per request: a manifest storage knows the hashed name only after collectstatic.
+    return HttpResponsePermanentRedirect(static_url("ecommerce_admin/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/dashboard/", admin.site.admin_view(dashboard_view), name="admin-dashboard"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

@@ -48,7 +48,7 @@ def test_rows_are_joined_and_newest_order_first(api, django_assert_max_num_queri
         "total": "59.70",
         "image": "Img_1.jpg",
         "containerName": "product/",
-        "createdDate": "2026-01-01T10:00:00+00:00",
+        "createdDate": "2026-01-01T10:00:00.000000Z",
     }
     assert body["data"][0]["productId"] is None
     assert body["data"][0]["image"] is None

@@ -41,7 +41,7 @@ def test_rows_newest_first_with_product_fields(api, django_assert_max_num_querie
         "productName": "Teapot",
         "image": "Img_7.png",
         "containerName": "product/",
-        "createdDate": "2026-05-01T08:00:00+00:00",
+        "createdDate": "2026-05-01T08:00:00.000000Z",
     }
     assert body["data"][1]["productId"] is None
     assert body["data"][1]["productName"] is None

@@ -19,10 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from customers import exports, services
-from customers.imports.resources import CustomerResource
+from customers.imports.resources import CustomerResource, EscapedCSV, QuotePrefixXLSX
 from customers.models import Customer, ExportLog
 from ecommerce_admin.admin.bases import BoundedIdMixin
 from ecommerce_admin.admin.filters import CreatedFilter
@@ -63,8 +62,8 @@ class CustomerAdmin(BoundedIdMixin, SignedImportPreviewMixin, ImportExportModelA
     resource_classes = [CustomerResource]
     import_template_name = "admin/customers/import.html"
     import_form_class = BoundedImportForm
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    import_formats = [EscapedCSV, QuotePrefixXLSX]
+    export_formats = [EscapedCSV, QuotePrefixXLSX]
     form = CustomerChangeForm
     add_form = CustomerAddForm
     change_form_template = "admin/customers/customer/change_form.html"

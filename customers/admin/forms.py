@@ -23,11 +23,16 @@ PASSWORD_HELP = (
 )
 
 
+def by_rule(rule, value):
+    """Apply a `customers.rules` rule; its refusal becomes the form error, word for word."""
+    try:
+        return rule(value)
+    except rules.RuleError as error:
+        raise ValidationError(error.message) from None
+
+
 def clean_mobile_number(value: str) -> str:
-    number = rules.normalise_mobile(str(value or ""))
-    if number is None:
-        raise ValidationError(rules.MOBILE_MESSAGE)
-    return number
+    return by_rule(rules.clean_mobile, value)
 
 
 def validate_password_rule(value: str) -> None:
@@ -104,6 +109,11 @@ class ServiceModelForm(forms.ModelForm):
 class CustomerChangeForm(ServiceModelForm):
     """The admin's customer form; the password is never a field of it (see SetPasswordForm)."""
 
+    # The length and format checks are the rules' (customers/rules.py), not the model fields',
+    # so the admin refuses what the API refuses with the API's words.
+    first_name = forms.CharField(label="First name", strip=False)
+    last_name = forms.CharField(label="Last name", required=False, strip=False)
+    email = forms.CharField(label="Email", widget=forms.EmailInput, strip=False)
     # Longer than the column: spaces, dashes, dots and parentheses are removed before the check.
     mobile_number = forms.CharField(
         max_length=32, help_text="6-15 digits, optionally starting with +."
@@ -137,10 +147,13 @@ class CustomerChangeForm(ServiceModelForm):
             self.fields["customer_group"].queryset = CustomerGroup.objects.order_by("name")
 
     def clean_first_name(self):
-        return (self.cleaned_data.get("first_name") or "").strip()
+        return by_rule(rules.clean_first_name, self.cleaned_data.get("first_name"))
+
+    def clean_last_name(self):
+        return by_rule(rules.clean_last_name, self.cleaned_data.get("last_name"))
 
     def clean_email(self):
-        return (self.cleaned_data.get("email") or "").strip().lower()
+        return by_rule(rules.clean_email, self.cleaned_data.get("email"))
 
     def clean_mobile_number(self):
         return clean_mobile_number(self.cleaned_data.get("mobile_number"))
@@ -201,7 +214,10 @@ class SetPasswordForm(PasswordPairMixin):
 
 class MoveToGroupForm(forms.Form):
     group = forms.ModelChoiceField(
-        queryset=CustomerGroup.objects.order_by("name"), label="Move to group", empty_label=None
+        # No group preselected: the first one is often the customers' current group.
+        queryset=CustomerGroup.objects.order_by("name"),
+        label="Move to group",
+        empty_label="— choose a group —",
     )
 
 

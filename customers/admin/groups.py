@@ -8,10 +8,9 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from customers import services
-from customers.imports.resources import CustomerGroupResource
+from customers.imports.resources import CustomerGroupResource, EscapedCSV, QuotePrefixXLSX
 from customers.models import Customer, CustomerGroup
 from ecommerce_admin.admin.bases import BoundedIdMixin
 from ecommerce_admin.admin.import_previews import SignedImportPreviewMixin
@@ -50,8 +49,8 @@ class CustomerGroupAdmin(BoundedIdMixin, SignedImportPreviewMixin, ImportExportM
     resource_classes = [CustomerGroupResource]
     import_template_name = "admin/customers/import.html"
     import_form_class = BoundedImportForm
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    import_formats = [EscapedCSV, QuotePrefixXLSX]
+    export_formats = [EscapedCSV, QuotePrefixXLSX]
     form = CustomerGroupForm
     list_display = [
         "swatch_name",

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from customers import rules
 from customers.avatars import InvalidAvatar, avatar_decode
-from customers.fields import FlagField, MobileNumberField
+from customers.fields import EmailRuleField, FlagField, MobileNumberField
 from customers.models import Customer, CustomerGroup
 from customers.services import UNSET
 from ecommerce_admin.ids import MAX_ID, MAX_IDS, InvalidIdList, id_values, parse_id_list
@@ -116,7 +116,7 @@ class CustomerCreateSerializer(serializers.Serializer):
     customerGroupId = GroupIdField()
     username = serializers.CharField(max_length=32, help_text="The customer's first name.")
     lastName = text(96)
-    email = serializers.EmailField(max_length=96)
+    email = EmailRuleField()
     mobileNumber = MobileNumberField()
     password = password_field(validators=[check_password_strength])
     confirmPassword = password_field(max_length=None)
@@ -171,7 +171,7 @@ class CustomerUpdateSerializer(serializers.Serializer):
     lastName = OptionalTextField(
         max_length=96, required=False, help_text='"" or null keep the stored value (API.md §9.2).'
     )
-    email = serializers.EmailField(max_length=96, required=False)
+    email = EmailRuleField(required=False)
     mobileNumber = MobileNumberField()
     password = password_field(required=False, allow_blank=True, allow_null=True)
     confirmPassword = password_field(

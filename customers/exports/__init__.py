@@ -7,8 +7,8 @@ uses these parts:
 
 - `rows`: which customers (the list's filters or a selection of ids) and their cells;
 - `csv`, `xlsx`: the writers, streaming, in constant memory;
-- `cells`: columns, names, and `sanitise_cell`, the one place that defends against formula
-  injection;
+- `cells`: columns, names, and the one defence against formula injection (`sanitise_cell` for
+  CSV; the xlsx writer keeps the text and sets Excel's quotePrefix style, API.md §3.12);
 - `log`: the export log and audit record.
 
 Memory stays constant in the number of rows: rows come from a server-side cursor (PostgreSQL) or

@@ -24,22 +24,33 @@ FORMATS = ("xlsx", "csv")
 # A text cell starting with one of these is evaluated by spreadsheets (CSV/formula injection,
 # OWASP ASVS V1.2.10): =, +, -, @, tab, carriage return.
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+# CSV escapes with a leading `'`, so a field that itself starts with `'` is escaped too (`'=x` →
+# `''=x`): the importers' unescape then gives back exactly what was exported (API.md §3.12).
+_CSV_ESCAPED = FORMULA_TRIGGERS | {"'"}
+
+
+def needs_formula_guard(value: Any) -> bool:
+    """Text a spreadsheet would evaluate (xlsx writes it with Excel's quotePrefix style)."""
+    return type(value) is str and bool(value) and value[0] in FORMULA_TRIGGERS
 
 
 def sanitise_cell(value: Any) -> Any:
-    """The value as it may be written to a spreadsheet cell.
+    """The value as it may be written to a CSV field (API.md §3.12).
 
-    Text starting with a formula trigger gets a leading `'`, so no spreadsheet evaluates it;
-    everything else (numbers, dates, other text) is returned unchanged.
+    Text starting with a formula trigger, or with `'`, gets a leading `'`, so no spreadsheet
+    evaluates it and the import can undo it exactly; everything else (numbers, dates, other
+    text) is returned unchanged. The xlsx writer does not use this: it keeps the text and marks
+    the cell with the quotePrefix style instead.
     """
-    if type(value) is str and value and value[0] in FORMULA_TRIGGERS:
+    if type(value) is str and value and value[0] in _CSV_ESCAPED:
         return "'" + value
     return value
 
 
 def unsanitise_cell(value: Any) -> Any:
-    """Undo `sanitise_cell` (imports): `'=x` → `=x`; a `'` before anything else stays."""
-    if type(value) is str and len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+    """Undo `sanitise_cell` (CSV imports): `'=x` → `=x`, `''x` → `'x`; a `'` before anything
+    else stays. Exactly one `'` is removed."""
+    if type(value) is str and len(value) > 1 and value[0] == "'" and value[1] in _CSV_ESCAPED:
         return value[1:]
     return value
 

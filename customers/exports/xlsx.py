@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 from django.utils import timezone
 
-from .cells import COLUMN_WIDTHS, HEADERS, sanitise_cell
+from .cells import COLUMN_WIDTHS, FORMULA_TRIGGERS, HEADERS
 
 #: Rows per worksheet, the header row included (Excel's limit). Past it the export continues on
 #: "<name> (2)", "<name> (3)", ... each with the header. Tests lower it to prove the split.
@@ -31,10 +31,15 @@ _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
-# Cell styles (indexes into cellXfs below).
+# Cell styles (indexes into cellXfs below). QUOTED is Excel's quotePrefix: the cell shows and
+# copies its text as stored (no visible apostrophe) and stays text, never a formula, even after
+# a user edits it (API.md §3.12).
 _STYLE_DATETIME = 1
 _STYLE_DATE = 2
 _STYLE_HEADER = 3
+_STYLE_QUOTED = 4
+_STYLE_HEADER_QUOTED = 5
+_QUOTED = {0: _STYLE_QUOTED, _STYLE_HEADER: _STYLE_HEADER_QUOTED}
 _STYLES = (
     _XML_HEAD + f'<styleSheet xmlns="{_NS_MAIN}">'
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>'
@@ -50,11 +55,14 @@ _STYLES = (
     '</right><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/>'
     "</bottom><diagonal/></border></borders>"
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1"'
-    ' applyBorder="1"/></cellXfs>'
+    ' applyBorder="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1"'
+    ' applyBorder="1" quotePrefix="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '<dxfs count="0"/><tableStyles count="0"/></styleSheet>'
 )
@@ -93,13 +101,16 @@ def _column_letter(index: int) -> str:
 
 
 def _cell(ref: str, value: Any, style: int = 0) -> str:
-    """One `<c>` element. Text is always an inline string, never a formula."""
+    """One `<c>` element. Text is always an inline string, never a formula; formula-like text
+    keeps its characters and carries the quotePrefix style."""
     if value is None:
         return ""
     kind = type(value)
+    if kind is str and value and value[0] in FORMULA_TRIGGERS:
+        style = _QUOTED.get(style, style)
     s = f' s="{style}"' if style else ""
     if kind is str:
-        text = sanitise_cell(value)
+        text = value
         space = (
             ' xml:space="preserve"'
             if text and (text[0] in " \t\n\r" or text[-1] in " \t\n\r")

@@ -1,10 +1,13 @@
 """Customer imports: the one home of both import pipelines.
 
-- `resources`: the admin's import (django-import-export, CSV/XLSX with a preview), row by row
-  through `customers.services`, with the model's field names as columns (at most 2,000 rows);
-- `bulk` (with `files` for reading): `manage.py import_customers`, the export's column headers,
-  every row validated first, then bulk_create/bulk_update in one transaction and one audit record.
-
-They apply the same input rules (customers.rules) but are still two pipelines
-with their own reporting; bringing them together is issue 12.
+- `files`: reading a CSV or XLSX file as rows; one import format, the export's column headers
+  (API.md §3.11) plus Group, Status, Newsletter, First/Last Name, with the model's field names as
+  aliases; the CSV formula escape undone (CSV only);
+- `bulk`: the pipeline. `parse_values` checks one row with the shared rules (customers.rules, the
+  API's messages); `validate` checks a whole file and reports `RowError`s (spreadsheet row,
+  header = row 1, column, message: the one error format); `apply` writes with
+  bulk_create/bulk_update in one transaction and one audit record. `manage.py import_customers`
+  and the background import job call these;
+- `resources`: the admin's import (django-import-export, preview then confirm, at most 2,000
+  rows): same headers, each row checked by `bulk.parse_values`, written through the services.
 """

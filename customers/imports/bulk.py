@@ -28,21 +28,52 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from audit.services import audit_record
-from customers.exports import unsanitise_cell
-from customers.fields import FlagField, MobileNumberField
+from customers import rules
+from customers.fields import FlagField
 from customers.models import Customer, CustomerGroup
+from customers.services import INVALID_GROUP
 
-from .files import ImportFileError, RawRow, read_rows
+from .files import COLUMNS, LABELS, ImportFileError, RawRow, header_keys, read_rows
 
 BATCH_SIZE = 2_000
-FIRST_NAME_MAX, LAST_NAME_MAX = 32, 96
 
-__all__ = ["ImportFileError", "Report", "apply", "validate"]
+__all__ = [
+    "COLUMNS",
+    "LABELS",
+    "ImportFileError",
+    "Report",
+    "RowError",
+    "apply",
+    "header_keys",
+    "import_file",
+    "parse_values",
+    "validate",
+]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one row: the one error format of every import door.
+
+    `row` is the spreadsheet row (header = row 1), `label` that row as people read it ("row 7",
+    or "row 7 of sheet '...'" in a multi-sheet workbook), `column` the file's header.
+    """
+
+    row: int
+    label: str
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.column}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "field": self.column, "message": self.message}
 
 
 @dataclass
 class Report:
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (row label, message)
+    errors: list[RowError] = field(default_factory=list)
     invalid_rows: set[int] = field(default_factory=set)
     rows: int = 0
     created: int = 0
@@ -52,6 +83,16 @@ class Report:
     @property
     def skipped(self) -> int:
         return len(self.invalid_rows)
+
+    def summary(self) -> dict:
+        """The job summary of API.md §11: counts and every error as {row, field, message}."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.skipped,
+            "errors": [error.as_dict() for error in self.errors],
+        }
 
 
 # -- validation ---------------------------------------------------------------------------------
@@ -68,24 +109,19 @@ class Parsed:
     mobile: str | None = None
     group_id: int | None = None
     is_active: bool | None = None
+    newsletter: bool | None = None
     created_at: datetime.datetime | None = None
 
 
-_email = serializers.EmailField(max_length=96)
-_mobile = MobileNumberField()
 _flag = FlagField()
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
+UNKNOWN_GROUP_NAME = "No customer group named {name!r}."
 
 
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unsanitise_cell(str(value)).strip()
-
-
-def _messages(exc: serializers.ValidationError) -> str:
-    detail = exc.detail
-    return " ".join(str(m) for m in detail) if isinstance(detail, list) else str(detail)
+    return str(value).strip()
 
 
 class GroupLookup:
@@ -95,74 +131,85 @@ class GroupLookup:
         self.names = {name.lower(): pk for pk, name, _ in groups}
         self.default = next((pk for pk, _, default in groups if default), None)
 
-    def resolve(self, value: Any) -> int | None:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
+    def resolve(self, value: Any) -> int:
+        """A group by id or by name (case-insensitively); RuleError naming what was not found."""
         text = _text(value)
-        if text.isdigit() and int(text) in self.ids:
-            return int(text)
-        return self.names.get(text.lower())
+        if text.lower() in self.names:
+            return self.names[text.lower()]
+        if text.isdigit():
+            if int(text) in self.ids:
+                return int(text)
+            raise rules.RuleError(INVALID_GROUP)
+        raise rules.RuleError(UNKNOWN_GROUP_NAME.format(name=text))
 
 
-def _parse(raw: RawRow, groups: GroupLookup) -> tuple[Parsed | None, list[str]]:
-    values, problems = raw.values, []
+def _flag_value(value: Any) -> bool:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    try:
+        return _flag.run_validation(value if isinstance(value, bool | int) else _text(value))
+    except serializers.ValidationError:
+        raise rules.RuleError(FlagField.default_error_messages["invalid"]) from None
+
+
+def parse_values(
+    values: dict[str, Any], groups: GroupLookup, *, number: int = 0, label: str = ""
+) -> tuple[Parsed | None, list[tuple[str, str]]]:
+    """One row's values (keys as in COLUMNS' values) through the shared rules.
+
+    Returns the parsed row, or None and the problems as (parsed key, message). Every import door
+    (the command, the background job, the admin import) checks rows here, so a value is refused
+    alike everywhere, with the API's words.
+    """
+    problems: list[tuple[str, str]] = []
+
+    def check(key: str, rule, value):
+        try:
+            return rule(value)
+        except rules.RuleError as error:
+            problems.append((key, error.message))
+            return None
+
     email = None
     if "email" not in values:
-        problems.append("Email Id: this field is required.")
+        problems.append(("email", rules.REQUIRED_MESSAGE))
     else:
-        try:
-            email = _email.run_validation(_text(values["email"])).lower()
-        except serializers.ValidationError as exc:
-            problems.append(f"Email Id: {_messages(exc)}")
-    parsed = Parsed(raw.number, raw.label, email or "")
-
-    def text_field(key: str, label: str, maximum: int, minimum: int = 0) -> str | None:
-        if key not in values:
-            return None
-        text = _text(values[key])
-        if "\x00" in text:
-            problems.append(f"{label}: null characters are not allowed.")
-        elif not minimum <= len(text) <= maximum:
-            problems.append(f"{label}: must be {minimum} to {maximum} characters.")
-        return text
-
-    parsed.first_name = text_field("first_name", "First Name", FIRST_NAME_MAX, 1)
-    parsed.last_name = text_field("last_name", "Last Name", LAST_NAME_MAX)
-    if "name" in values and parsed.first_name is None:
+        email = check("email", rules.clean_email, _text(values["email"]))
+    parsed = Parsed(number, label, email or "")
+    if "first_name" in values:
+        parsed.first_name = check("first_name", rules.clean_first_name, _text(values["first_name"]))
+    if "last_name" in values:
+        parsed.last_name = (
+            check("last_name", rules.clean_last_name, _text(values["last_name"])) or ""
+        )
+    if "name" in values and "first_name" not in values:
         full = _text(values["name"])
         first, _, last = full.partition(" ")
-        parsed.full_name = full
-        if "\x00" in full:
-            problems.append("Customer Name: null characters are not allowed.")
-        elif not 1 <= len(first) <= FIRST_NAME_MAX or len(last.strip()) > LAST_NAME_MAX:
-            problems.append(
-                f"Customer Name: the first word must be 1 to {FIRST_NAME_MAX} characters and "
-                f"the rest at most {LAST_NAME_MAX}."
-            )
+        before = len(problems)
+        check("name", rules.clean_first_name, first)
+        check("name", rules.clean_last_name, last)
+        if len(problems) == before:
+            parsed.full_name = full
     if "mobile" in values:
-        try:
-            parsed.mobile = _mobile.run_validation(_text(values["mobile"]))
-        except serializers.ValidationError as exc:
-            problems.append(f"Mobile Number: {_messages(exc)}")
+        parsed.mobile = check("mobile", rules.clean_mobile, _text(values["mobile"]))
     if "group" in values:
-        parsed.group_id = groups.resolve(values["group"])
-        if parsed.group_id is None:
-            problems.append(f"Group: no customer group {_text(values['group'])!r}.")
+        parsed.group_id = check("group", groups.resolve, values["group"])
     if "status" in values:
-        value = values["status"]
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        try:
-            parsed.is_active = _flag.run_validation(
-                value if isinstance(value, bool | int) else _text(value)
-            )
-        except serializers.ValidationError:
-            problems.append("Status: must be 0 or 1.")
+        parsed.is_active = check("status", _flag_value, values["status"])
+    if "newsletter" in values:
+        parsed.newsletter = check("newsletter", _flag_value, values["newsletter"])
     if "created_at" in values:
         parsed.created_at = _registration(values["created_at"])
         if parsed.created_at is None:
-            problems.append("Date Of Registration: use YYYY-MM-DD HH:MM:SS.")
+            problems.append(("created_at", "Use YYYY-MM-DD HH:MM:SS."))
     return (None if problems else parsed), problems
+
+
+def _parse(raw: RawRow, groups: GroupLookup) -> tuple[Parsed | None, list[RowError]]:
+    parsed, problems = parse_values(raw.values, groups, number=raw.number, label=raw.label)
+    return parsed, [
+        RowError(raw.number, raw.label, LABELS[key], message) for key, message in problems
+    ]
 
 
 def _registration(value: Any) -> datetime.datetime | None:
@@ -198,6 +245,7 @@ class Current:
     mobile_number: str
     customer_group_id: int | None
     is_active: bool
+    newsletter: bool
 
     @property
     def full_name(self) -> str:
@@ -205,7 +253,15 @@ class Current:
 
 
 def _existing(emails: list[str]) -> dict[str, Current]:
-    columns = ("id", "first_name", "last_name", "mobile_number", "customer_group_id", "is_active")
+    columns = (
+        "id",
+        "first_name",
+        "last_name",
+        "mobile_number",
+        "customer_group_id",
+        "is_active",
+        "newsletter",
+    )
     rows = Customer.objects.alive().filter(email__in=emails).values_list("email", *columns)
     return {email: Current(*values) for email, *values in rows}
 
@@ -228,7 +284,7 @@ def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[i
                 problem = _new_customer_problem(row)
                 if problem:
                     if report is not None:
-                        report.errors.append((row.label, problem))
+                        report.errors.append(RowError(row.number, row.label, *problem))
                         report.invalid_rows.add(row.number)
                     continue
             result.append((row, customer))
@@ -242,11 +298,12 @@ def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[i
             continue
         parsed, problems = _parse(raw, groups)
         if parsed is not None and parsed.email in seen:
-            problems = [f"Email Id: {parsed.email} is already on {seen[parsed.email]}."]
+            message = f"{parsed.email} is already on {seen[parsed.email]}."
+            problems = [RowError(raw.number, raw.label, LABELS["email"], message)]
             parsed = None
         if parsed is None:
             if report is not None:
-                report.errors.extend((raw.label, problem) for problem in problems)
+                report.errors.extend(problems)
                 report.invalid_rows.add(raw.number)
             continue
         seen[parsed.email] = raw.label
@@ -257,12 +314,29 @@ def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[i
         yield flush()
 
 
-def _new_customer_problem(row: Parsed) -> str | None:
+def new_customer_problem(row: Parsed) -> tuple[str, str] | None:
+    """(column, message) when `row` cannot create a customer (name and mobile are needed)."""
+    return _new_customer_problem(row)
+
+
+def _new_customer_problem(row: Parsed) -> tuple[str, str] | None:
     if row.first_name is None and row.full_name is None:
-        return "Customer Name: required for a new customer."
+        return LABELS["name"], "required for a new customer."
     if row.mobile is None:
-        return "Mobile Number: required for a new customer."
+        return LABELS["mobile"], "required for a new customer."
     return None
+
+
+def import_file(path: Path, *, skip_invalid: bool = False, dry_run: bool = False) -> Report:
+    """The whole pipeline for one file: the entry point of every non-admin door (the command,
+    the background import job). Every row is checked first (`validate`); with any problem and
+    not `skip_invalid`, nothing is written and the report lists them all; otherwise the valid
+    rows are written in one transaction (rolled back with `dry_run`). ImportFileError when the
+    file cannot be read as a customer table."""
+    report = validate(path)
+    if report.errors and not skip_invalid:
+        return report
+    return apply(path, report, dry_run=dry_run)
 
 
 def validate(path: Path) -> Report:
@@ -275,6 +349,11 @@ def validate(path: Path) -> Report:
 
 
 # -- writing ------------------------------------------------------------------------------------
+
+
+def stored_names(row: Parsed, customer: Current | None) -> tuple[str, str | None] | None:
+    """(first, last) the row gives `customer` (None: a new one), or None to keep its names."""
+    return _names(row, customer)
 
 
 def _names(row: Parsed, customer: Current | None) -> tuple[str, str | None] | None:
@@ -297,7 +376,14 @@ def apply(path: Path, report: Report, *, dry_run: bool = False) -> Report:
     groups = GroupLookup()
     now = timezone.now()
     password = make_password(None)
-    update_fields = ["first_name", "last_name", "mobile_number", "customer_group", "is_active"]
+    update_fields = [
+        "first_name",
+        "last_name",
+        "mobile_number",
+        "customer_group",
+        "is_active",
+        "newsletter",
+    ]
     touched: list[int] = []
     try:
         with transaction.atomic():
@@ -350,6 +436,7 @@ def _new(row: Parsed, groups: GroupLookup, password: str, now) -> Customer:
         password=password,
         customer_group_id=row.group_id if row.group_id is not None else groups.default,
         is_active=True if row.is_active is None else row.is_active,
+        newsletter=bool(row.newsletter),
         created_at=row.created_at or now,
         updated_at=now,
     )
@@ -364,6 +451,7 @@ def _changed(row: Parsed, current: Current, now) -> Customer | None:
         row.mobile if row.mobile is not None else current.mobile_number,
         row.group_id if row.group_id is not None else current.customer_group_id,
         row.is_active if row.is_active is not None else current.is_active,
+        row.newsletter if row.newsletter is not None else current.newsletter,
     )
     before = (
         current.first_name,
@@ -371,6 +459,7 @@ def _changed(row: Parsed, current: Current, now) -> Customer | None:
         current.mobile_number,
         current.customer_group_id,
         current.is_active,
+        current.newsletter,
     )
     if after == before:
         return None
@@ -381,5 +470,6 @@ def _changed(row: Parsed, current: Current, now) -> Customer | None:
         mobile_number=after[2],
         customer_group_id=after[3],
         is_active=after[4],
+        newsletter=after[5],
         updated_at=now,
     )

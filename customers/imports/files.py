@@ -1,7 +1,9 @@
 """Reading an import file (CSV or XLSX) as rows of named values, whatever the pipeline.
 
-Header names are the export's, matched case-insensitively (`COLUMNS`); the export's formula
-escape is undone by the caller.
+Header names are the export's, matched case-insensitively, with the model's field names as
+aliases (`COLUMNS`). The CSV export's formula
+escape (a leading `'`, API.md §3.12) is undone here, for CSV only: an xlsx cell's text is taken
+as it is (its formula safety is a cell style, not a character).
 """
 
 import csv
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml import DefusedXmlException
+
+from customers.exports.cells import unsanitise_cell
 
 #: A file with more data rows than this is refused before anything is validated.
 MAX_ROWS = 2_000_000
@@ -30,6 +34,30 @@ COLUMNS = {
     "group": "group",
     "customer group": "group",
     "status": "status",
+    "newsletter": "newsletter",
+    # The model's field names (the admin import's former headers) are aliases.
+    "id": "id",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "username": "username",
+    "mobile_number": "mobile",
+    "customer_group": "group",
+    "is_active": "status",
+    "created_at": "created_at",
+}
+#: The column each row key is reported under (the export's header where there is one).
+LABELS = {
+    "id": "Customer Id",
+    "name": "Customer Name",
+    "first_name": "First Name",
+    "last_name": "Last Name",
+    "username": "User Name",
+    "email": "Email Id",
+    "mobile": "Mobile Number",
+    "created_at": "Date Of Registration",
+    "group": "Group",
+    "status": "Status",
+    "newsletter": "Newsletter",
 }
 
 
@@ -49,6 +77,13 @@ def detect_format(path: Path) -> str:
     if suffix in {".csv", ".xlsx"}:
         return suffix[1:]
     raise ImportFileError(f"{path.name}: expected a .csv or .xlsx file.")
+
+
+def header_keys(cells: list[Any]) -> list[str | None]:
+    """The row keys of a header row (None for a blank header cell); ImportFileError for an
+    unknown or repeated column or a missing e-mail column. Every import door reads headers
+    here: the export's headers, the optional columns, the model's field names as aliases."""
+    return _header(cells)
 
 
 def _header(cells: list[Any]) -> list[str | None]:
@@ -88,7 +123,7 @@ def _csv_rows(path: Path) -> Iterator[RawRow]:
                 raise ImportFileError("The file is empty.")
             names = _header(header)
             for number, cells in enumerate(reader, start=2):
-                values = _row(names, cells)
+                values = _row(names, [unsanitise_cell(cell) for cell in cells])
                 if values is not None:
                     yield RawRow(number, f"row {number}", values)
         except UnicodeDecodeError:

@@ -10,33 +10,70 @@ Exports escape spreadsheet formulas in every text cell (django-import-export's o
 strips a leading `=`).
 """
 
+import io
+
+import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
 
 from customers import rules, services
-from customers.exports import sanitise_cell, unsanitise_cell
+from customers.exports import sanitise_cell, unsanitise_cell, write_xlsx
 from customers.imports.limits import ADMIN_IMPORT
 from customers.models import Customer, CustomerGroup
 from ecommerce_admin.errors import DomainError
 
+from . import bulk as pipeline
+
 # The admin form refuses bigger files before parsing (imports/limits.py); this check is the last
-# line for any other path into the resource.
+# line for any other path into the resource. Each row goes through a service (~6 ms a row on
+# PostgreSQL), so the cap keeps a preview within a request's time limit.
 MAX_IMPORT_ROWS = ADMIN_IMPORT.max_rows
 
 
+class EscapedCSV(CSV):
+    """CSV with API.md §3.12's formula escape: added on export, removed on import (exactly one
+    leading `'` before a formula trigger or a `'`), so an export imports back unchanged."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(in_stream, **kwargs)
+        rows = [[unsanitise_cell(value) for value in row] for row in dataset]
+        return tablib.Dataset(*rows, headers=dataset.headers)
+
+    def export_data(self, dataset, **kwargs):
+        rows = [[sanitise_cell(value) for value in row] for row in dataset]
+        headers = [sanitise_cell(header) for header in dataset.headers or []]
+        return super().export_data(tablib.Dataset(*rows, headers=headers), **kwargs)
+
+
+class QuotePrefixXLSX(XLSX):
+    """xlsx through the project's writer: formula-like text keeps its characters and carries
+    Excel's quotePrefix style (no visible apostrophe); an import takes cell text as it is."""
+
+    def export_data(self, dataset, **kwargs):
+        output = io.BytesIO()
+        write_xlsx(list(dataset), output, (dataset.title or "Export")[:31], list(dataset.headers))
+        return output.getvalue()
+
+
 class EmailWidget(widgets.CharWidget):
-    """Emails are stored trimmed and lower-cased, so the import finds them the way the API does."""
+    """The API's e-mail rule (rules.clean_email): trimmed, lower-cased, refused when invalid."""
 
     def clean(self, value, row=None, **kwargs):
-        value = super().clean(value, row, **kwargs)
-        return unsanitise_cell((value or "").strip()).lower()
+        value = (super().clean(value, row, **kwargs) or "").strip()
+        if not value:
+            return ""  # "This field is required." (import_instance)
+        try:
+            return rules.clean_email(value)
+        except rules.RuleError as error:
+            raise ValueError(error.message) from None
 
 
 class MobileWidget(widgets.CharWidget):
     """The API's mobile rule (rules.normalise_mobile), with its message."""
 
     def clean(self, value, row=None, **kwargs):
-        value = unsanitise_cell((super().clean(value, row, **kwargs) or "").strip())
+        value = (super().clean(value, row, **kwargs) or "").strip()
         number = rules.normalise_mobile(str(value or ""))
         if number is None:
             raise ValueError(rules.MOBILE_MESSAGE)
@@ -44,11 +81,11 @@ class MobileWidget(widgets.CharWidget):
 
 
 class TextWidget(widgets.CharWidget):
-    """Trimmed text; a `'` our exports put before a formula-like value is taken off again."""
+    """Trimmed text (the CSV format has already removed the formula escape)."""
 
     def clean(self, value, row=None, **kwargs):
         value = super().clean(value, row, **kwargs)
-        return unsanitise_cell((value or "").strip())
+        return (value or "").strip()
 
 
 class GroupWidget(widgets.ForeignKeyWidget):
@@ -110,29 +147,79 @@ class ServiceResource(resources.ModelResource):
     def save_through_service(self, instance, is_create):
         raise NotImplementedError
 
-    def export_resource(self, instance, selected_fields=None, **kwargs):
-        return [
-            sanitise_cell(value)
-            for value in super().export_resource(instance, selected_fields, **kwargs)
-        ]
+
+#: The admin's customer columns: the export's headers (API.md §3.11) where there is one.
+CUSTOMER_COLUMNS = {
+    "id": "Customer Id",
+    "first_name": "First Name",
+    "last_name": "Last Name",
+    "email": "Email Id",
+    "mobile_number": "Mobile Number",
+    "customer_group": "Group",
+    "is_active": "Status",
+    "newsletter": "Newsletter",
+    "created_at": "Date Of Registration",
+}
+
+
+#: The pipeline's row keys (customers/imports/files.py COLUMNS' values) → this resource's columns.
+PIPELINE_COLUMN = {
+    "id": CUSTOMER_COLUMNS["id"],
+    "name": "Customer Name",
+    "first_name": CUSTOMER_COLUMNS["first_name"],
+    "last_name": CUSTOMER_COLUMNS["last_name"],
+    "username": "User Name",
+    "email": CUSTOMER_COLUMNS["email"],
+    "mobile": CUSTOMER_COLUMNS["mobile_number"],
+    "group": CUSTOMER_COLUMNS["customer_group"],
+    "status": CUSTOMER_COLUMNS["is_active"],
+    "newsletter": CUSTOMER_COLUMNS["newsletter"],
+    "created_at": CUSTOMER_COLUMNS["created_at"],
+}
 
 
 class CustomerResource(ServiceResource):
-    id = fields.Field(attribute="id", column_name="id", readonly=True)
-    first_name = fields.Field(attribute="first_name", column_name="first_name", widget=TextWidget())
-    last_name = fields.Field(attribute="last_name", column_name="last_name", widget=TextWidget())
-    email = fields.Field(attribute="email", column_name="email", widget=EmailWidget())
+    """The admin's customer import checks each row with the import pipeline's `parse_values`
+    (customers/imports/bulk.py: the rules, messages and column names of every import door), then
+    writes through the services. Columns: the export's headers; model field names are aliases.
+    """
+
+    id = fields.Field(attribute="id", column_name=CUSTOMER_COLUMNS["id"], readonly=True)
+    first_name = fields.Field(
+        attribute="first_name", column_name=CUSTOMER_COLUMNS["first_name"], widget=TextWidget()
+    )
+    last_name = fields.Field(
+        attribute="last_name", column_name=CUSTOMER_COLUMNS["last_name"], widget=TextWidget()
+    )
+    email = fields.Field(
+        attribute="email", column_name=CUSTOMER_COLUMNS["email"], widget=EmailWidget()
+    )
     mobile_number = fields.Field(
-        attribute="mobile_number", column_name="mobile_number", widget=MobileWidget()
+        attribute="mobile_number",
+        column_name=CUSTOMER_COLUMNS["mobile_number"],
+        widget=MobileWidget(),
     )
     customer_group = fields.Field(
-        attribute="customer_group", column_name="customer_group", widget=GroupWidget()
+        attribute="customer_group",
+        column_name=CUSTOMER_COLUMNS["customer_group"],
+        widget=GroupWidget(),
     )
-    is_active = fields.Field(attribute="is_active", column_name="is_active", widget=FlagWidget())
-    newsletter = fields.Field(attribute="newsletter", column_name="newsletter", widget=FlagWidget())
+    # A blank flag cell keeps the stored value (a new customer gets the model's default).
+    is_active = fields.Field(
+        attribute="is_active",
+        column_name=CUSTOMER_COLUMNS["is_active"],
+        widget=FlagWidget(),
+        saves_null_values=False,
+    )
+    newsletter = fields.Field(
+        attribute="newsletter",
+        column_name=CUSTOMER_COLUMNS["newsletter"],
+        widget=FlagWidget(),
+        saves_null_values=False,
+    )
     created_at = fields.Field(
         attribute="created_at",
-        column_name="created_at",
+        column_name=CUSTOMER_COLUMNS["created_at"],
         readonly=True,
         widget=widgets.DateTimeWidget(),
     )
@@ -156,6 +243,70 @@ class CustomerResource(ServiceResource):
         report_skipped = True
         clean_model_instances = False
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # One import format: the pipeline's header rules (aliases, unknown or repeated columns
+        # refused), then the pipeline's keys become this resource's column names.
+        try:
+            keys = pipeline.header_keys(dataset.headers or [])
+        except pipeline.ImportFileError as error:
+            raise ValueError(str(error)) from None
+        dataset.headers = [PIPELINE_COLUMN.get(key, key or "") for key in keys]
+        self._groups = pipeline.GroupLookup()
+
+    def get_instance(self, instance_loader, row):
+        # An e-mail the rule refuses matches nobody: the row then fails in import_instance with
+        # the rule's message (not as an unexpected error with a traceback).
+        email = row.get(CUSTOMER_COLUMNS["email"])
+        try:
+            email = rules.clean_email(str(email or ""))
+        except rules.RuleError:
+            return None
+        return self.get_queryset().filter(email=email).first()
+
+    def import_instance(self, instance, row, **kwargs):
+        values = {
+            key: row[column]
+            for key, column in PIPELINE_COLUMN.items()
+            if column in row and row[column] not in (None, "")
+        }
+        groups = getattr(self, "_groups", None) or pipeline.GroupLookup()
+        parsed, problems = pipeline.parse_values(values, groups)
+        errors: dict[str, list[str]] = {}
+        for key, message in problems:
+            errors.setdefault(pipeline.LABELS[key], []).append(message)
+        if parsed is not None and instance.pk is None:
+            problem = pipeline.new_customer_problem(parsed)
+            if problem:
+                errors.setdefault(problem[0], []).append(problem[1])
+        if errors:
+            raise ValidationError(errors)
+        current = None
+        if instance.pk is not None:
+            current = pipeline.Current(
+                instance.pk,
+                instance.first_name,
+                instance.last_name,
+                instance.mobile_number,
+                instance.customer_group_id,
+                instance.is_active,
+                instance.newsletter,
+            )
+        names = pipeline.stored_names(parsed, current)
+        if names is not None:
+            instance.first_name, instance.last_name = names
+        instance.email = parsed.email
+        if parsed.mobile is not None:
+            instance.mobile_number = parsed.mobile
+        if parsed.group_id is not None:
+            instance.customer_group_id = parsed.group_id
+        elif instance.pk is None:
+            instance.customer_group_id = groups.default
+        if parsed.is_active is not None:
+            instance.is_active = parsed.is_active
+        if parsed.newsletter is not None:
+            instance.newsletter = parsed.newsletter
+
     def get_queryset(self):
         # The import matches (and the export lists) non-deleted customers only.
         return Customer.objects.alive().select_related("customer_group")
@@ -171,19 +322,6 @@ class CustomerResource(ServiceResource):
 
     def dehydrate_newsletter(self, customer):
         return int(customer.newsletter)
-
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if not instance.first_name and "first_name" not in errors:
-            errors["first_name"] = ["This field is required."]
-        if not instance.email and "email" not in errors:
-            errors["email"] = ["This field is required."]
-        if errors:
-            raise ValidationError(errors)
 
     def save_through_service(self, instance, is_create):
         common = {

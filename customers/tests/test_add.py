@@ -64,7 +64,7 @@ def test_add_creates_the_customer_in_every_body_encoding(api, superuser, group, 
     assert data["firstName"] == "Grace"
     assert data["lastName"] == "Hopper"
     assert data["email"] == data["username"] == "grace@example.com"
-    assert data["mobileNumber"] == "+4407700900123"
+    assert data["mobileNumber"] == "+447700900123"
     assert data["customerGroupId"] == group.pk
     assert data["customerGroupName"] == "Retail"
     assert data["isActive"] == 1

@@ -115,4 +115,4 @@ def test_dates_in_responses_carry_an_offset(api, group):
 
     row = api.get("/api/customer/recent-customerlist").json()["data"][0]
 
-    assert row["createdDate"] in ("2026-05-01T12:00:00+00:00", "2026-05-01T12:00:00Z")
+    assert row["createdDate"] == "2026-05-01T12:00:00.000000Z"

@@ -104,7 +104,10 @@ def test_selection_xlsx_has_the_contract_sheet_headers_and_cell_types(api, three
     rows = list(book.active.values)
     assert list(rows[0]) == HEADERS
     assert [row[0] for row in rows[1:]] == [grace.id, ada.id, alan.id]
-    assert rows[2][:5] == (ada.id, "Ada Lovelace", ada.email, ada.email, "'" + ada.mobile_number)
+    # API.md §3.12: formula-like text keeps its characters and carries Excel's quotePrefix.
+    assert rows[2][:5] == (ada.id, "Ada Lovelace", ada.email, ada.email, ada.mobile_number)
+    assert book.active["E3"].quotePrefix is True
+    assert book.active["B3"].quotePrefix is False
     assert rows[3][1] == "Alan"
     assert rows[1][1] == "Grace"
     assert isinstance(rows[1][0], int)
@@ -344,15 +347,15 @@ def test_xlsx_never_contains_a_formula(api, hostile, path):
         for name in sheets:
             assert b"<f>" not in archive.read(name)
             assert b"<f " not in archive.read(name)
-    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.values)[1:]
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.values)[1:]
     names = sorted(row[1] for row in rows)
-    assert names == sorted("'" + text.strip() for text in HOSTILE) or names == sorted(
-        "'" + text for text in HOSTILE
-    )
-    assert sorted(row[2] for row in rows) == sorted("'" + text for text in HOSTILE)
-    for row in rows:
-        assert row[1].startswith("'")
-        assert isinstance(row[0], int)
+    assert names == sorted(text.strip() for text in HOSTILE) or names == sorted(HOSTILE)
+    assert sorted(row[2] for row in rows) == sorted(HOSTILE)  # no apostrophe added
+    for cells in sheet.iter_rows(min_row=2):
+        assert isinstance(cells[0].value, int)
+        assert cells[0].quotePrefix is False
+        assert all(cell.quotePrefix is True for cell in (cells[1], cells[2]))
 
 
 @pytest.mark.parametrize("path", [SELECTION, ALL])
@@ -380,6 +383,11 @@ def test_sanitise_cell_prefixes_only_formula_text():
     assert exports.sanitise_cell(None) is None
     assert [exports.unsanitise_cell(exports.sanitise_cell(t)) for t in HOSTILE] == HOSTILE
     assert exports.unsanitise_cell("'quoted") == "'quoted"
+    # A field starting with `'` is escaped too, so `'=x` comes back as `'=x`, not `=x`.
+    assert exports.sanitise_cell("'=x") == "''=x"
+    assert exports.sanitise_cell("'quoted") == "''quoted"
+    for text in ["'=x", "'quoted", "''", "'"]:
+        assert exports.unsanitise_cell(exports.sanitise_cell(text)) == text
 
 
 def test_xml_special_and_control_characters_survive_as_text(api):

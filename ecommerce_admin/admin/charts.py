@@ -93,11 +93,12 @@ def column_chart(
     return _svg(parts, label=label, width=width, height=height)
 
 
-def bar_chart(bars: list[Bar], *, label: str, width: int = 520, row: int = 26) -> SafeString:
-    """Horizontal bars (a ranking): the label left of the bar, the value after it."""
-    left, right, top = 170, 48, 4
+def bar_chart(bars: list[Bar], *, label: str, width: int = 520, row: int = 36) -> SafeString:
+    """Horizontal bars (a ranking): each label on its own line above its bar, the value after
+    the bar. Labels start at the left edge and run right, so a long name is never clipped."""
+    right, top, label_h, bar_h = 48, 4, 15, 14
     height = max(top * 2 + row * len(bars), 40)
-    plot_w = width - left - right
+    plot_w = width - right
     ceiling = max((bar.value for bar in bars), default=0) or 1
     parts = []
     for index, bar in enumerate(bars):
@@ -105,20 +106,18 @@ def bar_chart(bars: list[Bar], *, label: str, width: int = 520, row: int = 26) -
         bar_w = plot_w * bar.value / ceiling
         parts.append(
             format_html(
-                '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>'
-                '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}" rx="2">'
+                '<text class="chart-label" x="0" y="{}" text-anchor="start">{}</text>'
+                '<rect class="chart-bar" x="0" y="{}" width="{}" height="{}" rx="2">'
                 "<title>{}</title></rect>"
                 '<text class="chart-value" x="{}" y="{}">{}</text>',
-                left - 8,
-                f"{y + row / 2 + 4:.1f}",
-                _truncate(bar.label, 24),
-                left,
-                f"{y + 3:.1f}",
+                f"{y + label_h - 3:.1f}",
+                _truncate(bar.label, 60),
+                f"{y + label_h:.1f}",
                 f"{max(bar_w, 1.0):.1f}",
-                row - 6,
+                bar_h,
                 bar.title,
-                f"{left + bar_w + 6:.1f}",
-                f"{y + row / 2 + 4:.1f}",
+                f"{bar_w + 6:.1f}",
+                f"{y + label_h + bar_h - 3:.1f}",
                 bar.value,
             )
         )

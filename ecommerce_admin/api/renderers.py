@@ -16,8 +16,24 @@ from rest_framework.renderers import BaseRenderer
 
 from .responses import envelope, is_envelope
 
+#: The one datetime format of every API answer (API.md §1): UTC, microseconds, `Z`.
+#: Serializers hand datetimes over unformatted (REST_FRAMEWORK["DATETIME_FORMAT"] = None) and
+#: list rows built from `.values()` carry them as they come from the database, so this renderer is
+#: the only place a datetime becomes text: one format whatever the endpoint or TIME_ZONE.
+DATETIME_EXAMPLE = "2026-11-26T21:02:25.123456Z"
+
+
+def format_datetime(value: datetime.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
 
 def _default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return format_datetime(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, (uuid.UUID,)):
@@ -41,4 +57,4 @@ class EnvelopeJSONRenderer(BaseRenderer):
         if not is_envelope(data):
             ok = response is None or response.status_code < 400
             data = envelope("", data) if ok else envelope(str(data), status=0)
-        return orjson.dumps(data, default=_default)
+        return orjson.dumps(data, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME)

@@ -135,3 +135,35 @@ class EnvelopeAutoSchema(AutoSchema):
         if "503" in responses:
             responses["503"].setdefault("headers", RETRY_AFTER_HEADER)
         return responses
+
+
+def document_datetimes(result, generator, request, public):
+    """Every `date-time` property states the one format the renderer writes (renderers.py)."""
+    from .renderers import DATETIME_EXAMPLE
+
+    description = "UTC, with microseconds and `Z` (the same format in every answer)."
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and node.get("format") == "date-time":
+                node.setdefault("pattern", r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+                node.setdefault("example", DATETIME_EXAMPLE)
+                if description not in node.get("description", ""):
+                    node["description"] = " ".join(
+                        part for part in (node.get("description"), description) if part
+                    )
+            for child in node.values():
+                visit(child)
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    # Answers only: a request's datetime (e.g. `occurredAt`) accepts other ISO 8601 spellings.
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            visit(component)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                visit(operation.get("responses", {}))
+    return result

@@ -42,8 +42,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path} does not exist or is not a file.")
         try:
             report = bulk.validate(path)
-            for label, message in report.errors[:MAX_LISTED]:
-                self.stderr.write(f"{label}: {message}")
+            for error in report.errors[:MAX_LISTED]:
+                self.stderr.write(str(error))
             if len(report.errors) > MAX_LISTED:
                 self.stderr.write(f"... and {len(report.errors) - MAX_LISTED:,} more problems.")
             if report.errors and not skip_invalid:
