@@ -6,10 +6,9 @@ import re
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from analytics.tests.factories import CustomerVisitFactory, ProductViewLogFactory
+from conftest import client_for
 from customers.tests.factories import CustomerFactory, CustomerGroupFactory
 from sales.tests.factories import OrderFactory, OrderProductFactory, ProductFactory
 
@@ -193,8 +192,7 @@ def test_index_order_api_docs_link_favicon_and_recent_actions(
 ):
     group = CustomerGroupFactory(name="Retail")
     customer = CustomerFactory(customer_group=group)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(staff).access_token}")
+    api = client_for(staff)
     body = {
         "customerGroupId": group.pk,
         "username": "Renamed by the API",
