@@ -25,6 +25,7 @@ api_patterns = [
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("customers.api.urls")),
     path("", include("analytics.urls")),
+    path("", include("jobs.api.urls")),
     re_path(r"^.*$", api_views.UnknownRouteView.as_view(), name="unknown-route"),
 ]
 

@@ -35,6 +35,8 @@ from customers.models import Customer, CustomerGroup
 from .files import ImportFileError, RawRow, read_rows
 
 BATCH_SIZE = 2_000
+#: Rows between two calls of a `progress` callback.
+PROGRESS_ROWS = 1_000
 FIRST_NAME_MAX, LAST_NAME_MAX = 32, 96
 
 __all__ = ["ImportFileError", "Report", "apply", "validate"]
@@ -210,11 +212,12 @@ def _existing(emails: list[str]) -> dict[str, Current]:
     return {email: Current(*values) for email, *values in rows}
 
 
-def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[int]):
+def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[int], progress=None):
     """Valid rows in batches with the matching live customers: [(Parsed, Current | None)].
 
     With `report`, problems are recorded there (the validation pass); `skip` holds the row
-    numbers found invalid by that pass.
+    numbers found invalid by that pass. `progress(n)`, if given, hears of every n rows read
+    (background jobs report progress and stop there when cancelled).
     """
     seen: dict[str, str] = {}
     batch: list[Parsed] = []
@@ -235,9 +238,15 @@ def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[i
         batch.clear()
         return result
 
+    read = 0
     for raw in read_rows(path):
         if report is not None:
             report.rows += 1
+        if progress is not None:
+            read += 1
+            if read == PROGRESS_ROWS:
+                progress(read)
+                read = 0
         if raw.number in skip:
             continue
         parsed, problems = _parse(raw, groups)
@@ -255,6 +264,8 @@ def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[i
             yield flush()
     if batch:
         yield flush()
+    if progress is not None and read:
+        progress(read)
 
 
 def _new_customer_problem(row: Parsed) -> str | None:
@@ -265,11 +276,11 @@ def _new_customer_problem(row: Parsed) -> str | None:
     return None
 
 
-def validate(path: Path) -> Report:
+def validate(path: Path, *, progress=None) -> Report:
     """Check every row (nothing is written); the report lists each problem with its row."""
     report = Report()
     groups = GroupLookup()
-    for _ in _batches(path, groups, report, set()):
+    for _ in _batches(path, groups, report, set(), progress):
         pass
     return report
 
@@ -292,8 +303,11 @@ def _names(row: Parsed, customer: Current | None) -> tuple[str, str | None] | No
     return first, last.strip() or None
 
 
-def apply(path: Path, report: Report, *, dry_run: bool = False) -> Report:
-    """Write the valid rows (skipping `report.invalid_rows`) in one transaction."""
+def apply(path: Path, report: Report, *, dry_run: bool = False, progress=None) -> Report:
+    """Write the valid rows (skipping `report.invalid_rows`) in one transaction.
+
+    An exception raised by `progress` (a cancelled job) rolls the whole transaction back.
+    """
     groups = GroupLookup()
     now = timezone.now()
     password = make_password(None)
@@ -301,7 +315,7 @@ def apply(path: Path, report: Report, *, dry_run: bool = False) -> Report:
     touched: list[int] = []
     try:
         with transaction.atomic():
-            for batch in _batches(path, groups, None, report.invalid_rows):
+            for batch in _batches(path, groups, None, report.invalid_rows, progress):
                 creates, updates = [], []
                 for row, current in batch:
                     if current is None:
