@@ -194,7 +194,7 @@ VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
 # No broker named: kombu's filesystem transport, one message per file in VAR_DIR, which needs no
 # server at all (a fresh machine runs `make run` and has background jobs). Production names Redis
 # (redis://host:6379/0) or RabbitMQ (amqp://...).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://localhost//"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = str(VAR_DIR / "celery-queue")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -226,8 +226,14 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-sweep-stale": {
         "task": "jobs.sweep_stale_jobs",
         "schedule": float(os.environ.get("DJANGO_JOB_SWEEP_SECONDS", "30")),
+        # A sweep that waited behind a long job is superseded by the next one: drop it.
+        "options": {"expires": float(os.environ.get("DJANGO_JOB_SWEEP_SECONDS", "30"))},
     },
-    "jobs-delete-expired-files": {"task": "jobs.delete_expired_files", "schedule": 600.0},
+    "jobs-delete-expired-files": {
+        "task": "jobs.delete_expired_files",
+        "schedule": 600.0,
+        "options": {"expires": 600.0},
+    },
 }
 #: Hours a job's file stays downloadable after the job finished.
 JOB_FILE_HOURS = float(os.environ.get("DJANGO_JOB_FILE_HOURS", "24"))
