@@ -26,6 +26,7 @@ from customers.export_views import filtered_customers
 from customers.models import ExportLog
 
 from . import services
+from .admin_queries import InvalidAdminQuery, changelist_customers
 from .importing import ImportFileError, run_customer_import
 from .models import Job
 from .monitor import JobMonitor, JobStopped
@@ -33,6 +34,7 @@ from .monitor import JobMonitor, JobStopped
 logger = logging.getLogger(__name__)
 
 IDS_GONE = "Some of the selected customers no longer exist."
+FILTERS_GONE = "The customer list's filters no longer apply; export again from the list."
 IMPORT_INVALID = "Some rows are invalid; nothing was written."
 FAILED = "The job failed unexpectedly."
 
@@ -93,17 +95,26 @@ def _export_source(job: Job):
             return None
         log = {"kind": ExportLog.Kind.SELECTION, "ids": params["ids"]}
         return rows, len(rows), exports.SELECTION_SHEET, log
-    query = QueryDict(mutable=True)
-    query.update(params.get("filters") or {})
-    queryset = filtered_customers(query)
+    if "adminQuery" in params:
+        # "Export in background" of everything the admin's customer list shows.
+        queryset = changelist_customers(job.created_by, params["adminQuery"])
+        log = {"kind": ExportLog.Kind.ALL, "filters": params["adminQuery"]}
+    else:
+        query = QueryDict(mutable=True)
+        query.update(params.get("filters") or {})
+        queryset = filtered_customers(query)
+        log = {"kind": ExportLog.Kind.ALL, "filters": params.get("filters") or {}}
     total = queryset.count()
-    log = {"kind": ExportLog.Kind.ALL, "filters": params.get("filters") or {}}
     return exports.queryset_rows(queryset), total, exports.ALL_SHEET, log
 
 
 def _export(job: Job, monitor: JobMonitor) -> None:
     started = time.monotonic()
-    source = _export_source(job)
+    try:
+        source = _export_source(job)
+    except InvalidAdminQuery:
+        services.fail(job, FILTERS_GONE)
+        return
     if source is None:
         services.fail(job, IDS_GONE)
         return

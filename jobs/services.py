@@ -76,13 +76,17 @@ def create_export_job(
     fmt: str,
     ids: list[int] | None = None,
     filters: dict | None = None,
+    admin_query: dict | None = None,
     source: str = "api",
     site_url: str = "",
 ) -> Job:
-    """Queue a customer export: of `ids` (in that order) or of the list `filters` (§3.12)."""
+    """Queue a customer export: of `ids` (in that order), of the list `filters` (§3.12), or of
+    what the admin's customer list shows for `admin_query` (its filters and search)."""
     params: dict = {"siteUrl": site_url}
     if ids is not None:
         params["ids"] = list(ids)
+    elif admin_query is not None:
+        params["adminQuery"] = dict(admin_query)
     else:
         params["filters"] = dict(filters or {})
     return _create(user=user, kind=Job.Kind.CUSTOMER_EXPORT, fmt=fmt, params=params, source=source)
@@ -94,25 +98,62 @@ def create_import_job(
     uploaded,
     mode: str = "all-or-nothing",
     dry_run: bool = False,
+    preview: bool = False,
     source: str = "api",
     site_url: str = "",
 ) -> Job:
-    """Store the uploaded file (through the storage API, in chunks) and queue its import."""
+    """Store the uploaded file (through the storage API, in chunks) and queue its import.
+
+    A `preview` (the back office's first step) is a dry run that keeps its upload until it
+    expires, so that `confirm_import` can run the same file for real.
+    """
     name = os.path.basename(uploaded.name or "import")
     fmt = name.rsplit(".", 1)[-1].lower()
     stored = default_storage.save(f"jobs/uploads/{timezone.now():%Y%m%d}/{name}", uploaded)
+    params = {"mode": mode, "dryRun": dry_run or preview, "fileName": name, "siteUrl": site_url}
+    if preview:
+        params["preview"] = True
     try:
         return _create(
             user=user,
             kind=Job.Kind.CUSTOMER_IMPORT,
             fmt=fmt,
-            params={"mode": mode, "dryRun": dry_run, "fileName": name, "siteUrl": site_url},
+            params=params,
             source=source,
             upload=stored,
         )
     except BaseException:
         default_storage.delete(stored)
         raise
+
+
+def can_confirm(job: Job) -> bool:
+    return (
+        job.kind == Job.Kind.CUSTOMER_IMPORT
+        and job.params.get("preview")
+        and job.status == Job.Status.DONE
+        and bool(job.upload)
+        and not job.is_expired()
+    )
+
+
+def confirm_import(preview: Job, *, user, source: str = "admin") -> Job:
+    """Run a finished preview's file for real: a new import job takes over the upload."""
+    if not can_confirm(preview):
+        raise JobConflict
+    # The upload changes hands atomically: a double submit confirms once.
+    if not Job.objects.filter(pk=preview.pk, upload=preview.upload).update(upload=""):
+        raise JobConflict
+    params = {k: v for k, v in preview.params.items() if k not in {"preview", "dryRun"}}
+    params.update(dryRun=False, previewJob=preview.pk)
+    return _create(
+        user=user,
+        kind=Job.Kind.CUSTOMER_IMPORT,
+        fmt=preview.format,
+        params=params,
+        source=source,
+        upload=preview.upload,
+    )
 
 
 # -- cancelling ---------------------------------------------------------------------------------
@@ -185,8 +226,10 @@ def finish(
         "heartbeat_at": now,
         "summary": summary,
     }
+    if filename or job.params.get("preview"):
+        values["expires_at"] = file_expiry(now)  # a file, or a preview's kept upload
     if filename:
-        values.update(file=file, filename=filename, expires_at=file_expiry(now))
+        values.update(file=file, filename=filename)
     if not _owned(job).update(**values):
         if file:
             default_storage.delete(file)
@@ -244,6 +287,8 @@ def _ended(job: Job) -> None:
 
 
 def _discard_upload(job: Job) -> None:
+    if job.params.get("preview") and job.status == Job.Status.DONE:
+        return  # kept for confirm_import until it expires
     if job.upload and job.status in Job.FINISHED:
         try:
             default_storage.delete(job.upload)
@@ -277,12 +322,14 @@ def delete_expired_files(*, now: datetime.datetime | None = None) -> int:
     """Delete the files of jobs past their expiry (DJANGO_JOB_FILE_HOURS); return how many."""
     now = now or timezone.now()
     deleted = 0
-    for job in Job.objects.filter(expires_at__lte=now).exclude(file="").only("pk", "file"):
-        try:
-            default_storage.delete(job.file)
-        except OSError:
-            logger.warning("Job %s: file %s not deleted", job.pk, job.file, exc_info=True)
-            continue
-        Job.objects.filter(pk=job.pk).update(file="")
-        deleted += 1
+    for field in ("file", "upload"):
+        expired = Job.objects.filter(expires_at__lte=now).exclude(**{field: ""})
+        for pk, name in expired.values_list("pk", field):
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.warning("Job %s: %s not deleted", pk, name, exc_info=True)
+                continue
+            Job.objects.filter(pk=pk, **{field: name}).update(**{field: ""})
+            deleted += 1
     return deleted
