@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
 JOB_FILE_HOURS = float(os.environ.get("DJANGO_JOB_FILE_HOURS", "24"))
 #: A running job whose heartbeat is older than this is taken for dead (its worker died).
 JOB_STALE_SECONDS = int(os.environ.get("DJANGO_JOB_STALE_SECONDS", "60"))
+#: A job still queued this long after its message was sent is sent again (lost message).
+JOB_RESEND_SECONDS = int(os.environ.get("DJANGO_JOB_RESEND_SECONDS", "900"))
 #: Seconds between a running job's heartbeat/progress writes (at most 5, API.md §11).
 JOB_HEARTBEAT_SECONDS = float(os.environ.get("DJANGO_JOB_HEARTBEAT_SECONDS", "1"))
 #: Largest import upload (API.md §11: 100 MB).

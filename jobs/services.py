@@ -41,6 +41,8 @@ def _enqueue(job_id: int) -> None:
     from .tasks import run_job
 
     try:
+        # heartbeat_at of a queued job = when its message was last sent (see sweep_stale_jobs).
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(heartbeat_at=timezone.now())
         run_job.delay(job_id)
     except Exception:
         # A broker that is down must not leave a job `queued` for ever.
@@ -315,7 +317,16 @@ def sweep_stale_jobs(*, now: datetime.datetime | None = None) -> dict[str, int]:
         elif fail(job, WORKER_STOPPED):
             failed += 1
             logger.warning("Job %s: worker %s stopped again; failed", job.pk, job.worker)
-    return {"requeued": requeued, "failed": failed}
+    # A queued job whose message was lost (a worker killed after taking it from the broker but
+    # before starting it: prefetched messages on the filesystem transport) is sent again. A
+    # duplicate message is harmless: only one claim() moves a job from queued to running.
+    resend_cutoff = now - datetime.timedelta(seconds=settings.JOB_RESEND_SECONDS)
+    resent = 0
+    lost = Job.objects.filter(status=Job.Status.QUEUED, heartbeat_at__lt=resend_cutoff)
+    for pk in lost.values_list("pk", flat=True):
+        _enqueue(pk)
+        resent += 1
+    return {"requeued": requeued, "failed": failed, "resent": resent}
 
 
 def delete_expired_files(*, now: datetime.datetime | None = None) -> int:

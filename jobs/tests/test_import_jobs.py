@@ -218,3 +218,16 @@ def test_import_jobs_are_audited_with_their_owner(api, superuser, run_jobs, db):
     assert finish.extra["mode"] == "all-or-nothing"
     assert finish.extra["rows"] == 2
     assert AuditEvent.objects.filter(action="customer.import").exists()
+
+
+def test_an_upload_larger_than_the_memory_limit_goes_through_a_temporary_file(
+    api, run_jobs, db, settings
+):
+    # Past FILE_UPLOAD_MAX_MEMORY_SIZE Django spools the upload to disk; the job reads it from
+    # the storage, never from memory. (Rows of empty cells are skipped by the import.)
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE < 6 * 2**20
+    body = "Customer Name,Email Id,Mobile Number\r\nAda Lovelace,ada@example.com,+447700900001\r\n"
+    data = body.encode() + (b"," * 1022 + b"\r\n") * (6 * 2**10)
+    job = post_import(api, run_jobs, SimpleUploadedFile("big.csv", data))
+    assert job["status"] == "done", job
+    assert job["summary"]["created"] == 1

@@ -238,7 +238,7 @@ def test_a_sweep_requeues_a_dead_workers_job_once_then_fails_it(alice, run_jobs,
     second = make_job(user, status=Job.Status.RUNNING, attempt=2, heartbeat_at=stale)
     with run_jobs():
         result = sweep_stale_jobs()
-    assert result == {"requeued": 1, "failed": 1}
+    assert result == {"requeued": 1, "failed": 1, "resent": 0}
     # Retried: the re-queued job ran (eagerly here) to its end.
     retried = client.get(f"/api/jobs/{first.pk}").json()["data"]
     assert retried["status"] == "done"
@@ -263,3 +263,17 @@ def test_a_late_worker_cannot_overwrite_its_successor(alice):
     assert services.finish(mine, rows_done=1, rows_total=1) is False
     assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING
     assert services.finish(theirs, rows_done=1, rows_total=1) is True
+
+
+def test_a_queued_job_whose_message_was_lost_is_sent_again(alice, run_jobs, settings):
+    from jobs.tasks import sweep_stale_jobs
+
+    user, client = alice
+    CustomerFactory.create_batch(2)
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.JOB_RESEND_SECONDS + 5)
+    lost = make_job(user, heartbeat_at=long_ago)
+    waiting = make_job(user, heartbeat_at=timezone.now())
+    with run_jobs():
+        assert sweep_stale_jobs() == {"requeued": 0, "failed": 0, "resent": 1}
+    assert client.get(f"/api/jobs/{lost.pk}").json()["data"]["status"] == "done"
+    assert Job.objects.get(pk=waiting.pk).status == Job.Status.QUEUED
