@@ -204,10 +204,14 @@ def at(samples, fraction: float) -> int:
 
 
 def report(label: str, result: dict) -> None:
+    from django.core.files.storage import default_storage
+
     job, samples = result["job"], result["samples"]
     peak = max((rss for _, rss in samples), default=0)
+    size = default_storage.size(job.file) / 2**20 if job.file else 0
     print(
-        f"{label}: {job.status}, {job.rows_done:,} rows in {result['seconds']:.1f} s = "
+        f"{label}: {job.status}, {job.rows_done:,} rows ({size:.1f} MiB) in "
+        f"{result['seconds']:.1f} s = "
         f"{result['rows_per_s']:,.0f} rows/s (worker CPU {result['cpu']:.1f} s = "
         f"{result['job'].rows_done / max(result['cpu'], 0.001):,.0f} rows per CPU-second); "
         f"first progress {result['first_progress']:.2f} s "
