@@ -15,8 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from customers.admin_base import MAX_PK, BoundedIdMixin
-from customers.ids import MAX_IDS
+from ecommerce_admin.admin.bases import BoundedIdMixin
+from ecommerce_admin.ids import MAX_ID as MAX_PK
+from ecommerce_admin.ids import MAX_IDS
 
 from . import selectors, services, signing
 from .admin_queries import clean_query
@@ -391,3 +392,20 @@ class JobAdmin(BoundedIdMixin, admin.ModelAdmin):
                 request.user.has_perms(IMPORT_PERMISSIONS)
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def extend_customer_admin(site: admin.AdminSite = admin.site) -> None:
+    """Add the background export to the registered customer admin (run from JobsConfig.ready,
+    after the admins are registered and hardened)."""
+    from customers.models import Customer
+
+    customer_admin = site._registry.get(Customer)
+    if customer_admin is None:
+        return
+    actions = list(customer_admin.actions or [])
+    for action in (export_in_background_xlsx, export_in_background_csv):
+        if action not in actions:
+            actions.append(action)
+    customer_admin.actions = actions
+    # django-import-export's list template extends this one (it keeps the admin's own base here).
+    customer_admin.ie_base_change_list_template = "admin/jobs/customer_change_list.html"

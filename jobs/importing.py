@@ -1,14 +1,15 @@
 """The one call a background import makes into the customer import pipeline.
 
-Today that pipeline is `customers.imports` (the one `manage.py import_customers` uses); when the
-admin's and the command's pipelines are unified, only `run_customer_import` changes.
+Today that pipeline is `customers.imports.bulk` (the one `manage.py import_customers` uses);
+when the admin's and the command's pipelines are unified (issue 12), only `run_customer_import`
+changes.
 """
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from customers import imports
+from customers.imports import bulk as imports
 
 ImportFileError = imports.ImportFileError
 

@@ -22,7 +22,6 @@ from django.http import QueryDict
 
 from audit.services import audit_source
 from customers import exports
-from customers.export_views import filtered_customers
 from customers.models import ExportLog
 
 from . import services
@@ -102,7 +101,7 @@ def _export_source(job: Job):
     else:
         query = QueryDict(mutable=True)
         query.update(params.get("filters") or {})
-        queryset = filtered_customers(query)
+        queryset = exports.filtered_customers(query)
         log = {"kind": ExportLog.Kind.ALL, "filters": params.get("filters") or {}}
     total = queryset.count()
     return exports.queryset_rows(queryset), total, exports.ALL_SHEET, log

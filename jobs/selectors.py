@@ -1,6 +1,6 @@
 """Reads on jobs: what a user may see, newest first."""
 
-from customers.ids import MAX_ID
+from ecommerce_admin.ids import MAX_ID
 
 from .models import Job
 

@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customers.serializers import FlagField
+from customers.fields import FlagField
 
 from .. import signing
 from ..models import Job

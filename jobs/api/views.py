@@ -12,13 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers import exports
-from customers.export_views import filtered_customers
-from customers.ids import InvalidIdList, parse_id_list
 from customers.models import Customer
 from ecommerce_admin.api.params import parse_list_window
 from ecommerce_admin.api.parsers import StrictJSONParser
 from ecommerce_admin.api.responses import envelope, success
 from ecommerce_admin.errors import DomainError
+from ecommerce_admin.ids import InvalidIdList, parse_id_list
 
 from .. import selectors, services, signing
 from ..models import Job
@@ -130,7 +129,10 @@ class CustomerExportJobView(JobView):
             filters = body.filters()
             query = QueryDict(mutable=True)
             query.update(filters)
-            filtered_customers(query)  # 422 for a bad filter value, now rather than in the job
+            try:  # 422 for a bad filter value now, rather than a failed job later
+                exports.filtered_customers(query)
+            except exports.InvalidFilters as invalid:
+                raise ValidationError(invalid.errors) from None
         job = services.create_export_job(
             user=request.user,
             fmt=body.validated_data["format"],

@@ -195,7 +195,7 @@ def test_nothing_matches_gives_a_done_job_with_only_the_header(api, customers, r
 
 
 def test_xlsx_job_splits_sheets_like_the_synchronous_export(api, customers, run_jobs, monkeypatch):
-    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)  # header + 2 rows per sheet
+    monkeypatch.setattr(exports.xlsx, "XLSX_MAX_ROWS", 3)  # header + 2 rows per sheet
     job = job_of(api, export(api, run_jobs, {"format": "xlsx"}))
     parts = zip_parts(body(api.get(f"/api/jobs/{job['jobId']}/download")))
     assert "xl/worksheets/sheet2.xml" in parts

@@ -179,7 +179,7 @@ def test_the_upload_is_deleted_when_the_import_ends(api, run_jobs, db):
 
 
 def test_cancelling_a_running_import_rolls_it_back(api, run_jobs, db, monkeypatch):
-    from customers import imports
+    from customers.imports import bulk as imports
     from jobs import monitor
 
     monkeypatch.setattr(imports, "PROGRESS_ROWS", 1)
