@@ -188,7 +188,10 @@ class Stack:
             import redis
 
             # The test's own queue (beat keeps sending sweeps to it) leaves nothing behind.
-            redis.Redis.from_url(self.env["CELERY_BROKER_URL"]).delete(self.env["CELERY_QUEUE"])
+            queue = self.env["CELERY_QUEUE"]
+            redis.Redis.from_url(self.env["CELERY_BROKER_URL"]).delete(
+                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            )
 
     def call(self, method: str, path: str, data=None, *, token: str | None = None):
         body = None if data is None else json.dumps(data).encode()
