@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sales",
     "analytics",
     "audit",
+    "jobs",
 ]
 
 # Sessions, session auth and messages serve the admin only: their ecommerce_admin
@@ -219,6 +220,64 @@ IMPORT_PREVIEW_ROOT = os.environ.get(
 )
 IMPORT_PREVIEW_MAX_AGE_MINUTES = int(os.environ.get("DJANGO_IMPORT_PREVIEW_MAX_AGE_MINUTES", "60"))
 
+# --- Background jobs (API.md §11; Celery, configured from the CELERY_* names below) -----------
+# Where the embedded broker keeps its messages (and other runtime state that is not media).
+VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
+# No broker named: kombu's filesystem transport, one message per file in VAR_DIR, which needs no
+# server at all (a fresh machine runs `make run` and has background jobs). Production names Redis
+# (redis://host:6379/0) or RabbitMQ (amqp://...).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://localhost//"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue_dir = str(VAR_DIR / "celery-queue")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": _queue_dir,
+        "data_folder_out": _queue_dir,
+        "control_folder": str(VAR_DIR / "celery-control"),
+        "store_processed": False,
+    }
+else:
+    # Redis re-delivers an unacknowledged task after the visibility timeout; the job sweep
+    # (jobs.tasks.sweep_stale_jobs) re-queues a dead worker's job long before that.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The job row holds every outcome; Celery's own result store would only duplicate it.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# A task is acknowledged when it ends, not when it starts, and one worker process takes one job
+# at a time: a job never waits behind a long one on a busy process while another process idles.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "jobs")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks (run `celery -A ecommerce_admin beat`, or `worker --beat` on one machine):
+# re-queue or fail the jobs of dead workers, delete expired files.
+CELERY_BEAT_SCHEDULE = {
+    "jobs-sweep-stale": {
+        "task": "jobs.sweep_stale_jobs",
+        "schedule": float(os.environ.get("DJANGO_JOB_SWEEP_SECONDS", "30")),
+        # A sweep that waited behind a long job is superseded by the next one: drop it.
+        "options": {"expires": float(os.environ.get("DJANGO_JOB_SWEEP_SECONDS", "30"))},
+    },
+    "jobs-delete-expired-files": {
+        "task": "jobs.delete_expired_files",
+        "schedule": 600.0,
+        "options": {"expires": 600.0},
+    },
+}
+#: Hours a job's file stays downloadable after the job finished.
+JOB_FILE_HOURS = float(os.environ.get("DJANGO_JOB_FILE_HOURS", "24"))
+#: A running job whose heartbeat is older than this is taken for dead (its worker died).
+JOB_STALE_SECONDS = int(os.environ.get("DJANGO_JOB_STALE_SECONDS", "60"))
+#: A job still queued this long after its message was sent is sent again (lost message).
+JOB_RESEND_SECONDS = int(os.environ.get("DJANGO_JOB_RESEND_SECONDS", "900"))
+#: Seconds between a running job's heartbeat/progress writes (at most 5, API.md §11).
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("DJANGO_JOB_HEARTBEAT_SECONDS", "1"))
+#: Largest import upload (API.md §11: 100 MB).
+JOB_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_JOB_IMPORT_MAX_BYTES", str(100 * 2**20)))
+
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -241,6 +300,9 @@ CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = False
 CORS_ALLOW_CREDENTIALS = False
+
+# Base of absolute links in e-mails (job downloads); else the host a request was made on.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "")
 
 # --- Request limits ---------------------------------------------------------------------------
 # Bodies beyond these limits are refused with a 413 envelope before any parsing work.

@@ -36,6 +36,8 @@ from customers.services import INVALID_GROUP
 from .files import COLUMNS, LABELS, ImportFileError, RawRow, header_keys, read_rows
 
 BATCH_SIZE = 2_000
+#: Rows between two calls of a `progress` callback.
+PROGRESS_ROWS = 1_000
 
 __all__ = [
     "COLUMNS",
@@ -266,11 +268,12 @@ def _existing(emails: list[str]) -> dict[str, Current]:
     return {email: Current(*values) for email, *values in rows}
 
 
-def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[int]):
+def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[int], progress=None):
     """Valid rows in batches with the matching live customers: [(Parsed, Current | None)].
 
     With `report`, problems are recorded there (the validation pass); `skip` holds the row
-    numbers found invalid by that pass.
+    numbers found invalid by that pass. `progress(n)`, if given, hears of every n rows read
+    (background jobs report progress and stop there when cancelled).
     """
     seen: dict[str, str] = {}
     batch: list[Parsed] = []
@@ -291,9 +294,15 @@ def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[i
         batch.clear()
         return result
 
+    read = 0
     for raw in read_rows(path):
         if report is not None:
             report.rows += 1
+        if progress is not None:
+            read += 1
+            if read == PROGRESS_ROWS:
+                progress(read)
+                read = 0
         if raw.number in skip:
             continue
         parsed, problems = _parse(raw, groups)
@@ -312,6 +321,8 @@ def _batches(path: Path, groups: GroupLookup, report: Report | None, skip: set[i
             yield flush()
     if batch:
         yield flush()
+    if progress is not None and read:
+        progress(read)
 
 
 def new_customer_problem(row: Parsed) -> tuple[str, str] | None:
@@ -327,23 +338,26 @@ def _new_customer_problem(row: Parsed) -> tuple[str, str] | None:
     return None
 
 
-def import_file(path: Path, *, skip_invalid: bool = False, dry_run: bool = False) -> Report:
+def import_file(
+    path: Path, *, skip_invalid: bool = False, dry_run: bool = False, progress=None
+) -> Report:
     """The whole pipeline for one file: the entry point of every non-admin door (the command,
     the background import job). Every row is checked first (`validate`); with any problem and
     not `skip_invalid`, nothing is written and the report lists them all; otherwise the valid
     rows are written in one transaction (rolled back with `dry_run`). ImportFileError when the
-    file cannot be read as a customer table."""
-    report = validate(path)
+    file cannot be read as a customer table. `progress(n)` hears of rows read in each pass and
+    may stop the import by raising (the write transaction then rolls back)."""
+    report = validate(path, progress=progress)
     if report.errors and not skip_invalid:
         return report
-    return apply(path, report, dry_run=dry_run)
+    return apply(path, report, dry_run=dry_run, progress=progress)
 
 
-def validate(path: Path) -> Report:
+def validate(path: Path, *, progress=None) -> Report:
     """Check every row (nothing is written); the report lists each problem with its row."""
     report = Report()
     groups = GroupLookup()
-    for _ in _batches(path, groups, report, set()):
+    for _ in _batches(path, groups, report, set(), progress):
         pass
     return report
 
@@ -371,8 +385,11 @@ def _names(row: Parsed, customer: Current | None) -> tuple[str, str | None] | No
     return first, last.strip() or None
 
 
-def apply(path: Path, report: Report, *, dry_run: bool = False) -> Report:
-    """Write the valid rows (skipping `report.invalid_rows`) in one transaction."""
+def apply(path: Path, report: Report, *, dry_run: bool = False, progress=None) -> Report:
+    """Write the valid rows (skipping `report.invalid_rows`) in one transaction.
+
+    An exception raised by `progress` (a cancelled job) rolls the whole transaction back.
+    """
     groups = GroupLookup()
     now = timezone.now()
     password = make_password(None)
@@ -387,7 +404,7 @@ def apply(path: Path, report: Report, *, dry_run: bool = False) -> Report:
     touched: list[int] = []
     try:
         with transaction.atomic():
-            for batch in _batches(path, groups, None, report.invalid_rows):
+            for batch in _batches(path, groups, None, report.invalid_rows, progress):
                 creates, updates = [], []
                 for row, current in batch:
                     if current is None:
