@@ -329,16 +329,14 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
-# Content Security Policy (django-csp 4): only our own files, no inline script anywhere. The one
-# inline allowance is for style attributes (`style-src-attr`): the admin colours each customer
-# group's badge from its stored colour (validated #rrggbb); an attribute cannot run script nor
-# load anything. The API docs page adds inline styles for Swagger UI (ecommerce_admin/api/docs.py).
+# Content Security Policy (django-csp 4): only our own files, no inline script or style anywhere
+# (group colours come from a stylesheet, customers/admin/display.py). The API docs page alone adds
+# inline styles for Swagger UI (ecommerce_admin/api/docs.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],

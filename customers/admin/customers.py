@@ -33,7 +33,7 @@ from ecommerce_admin.ids import MAX_ID
 
 from .actions import run_service, selected_ids
 from .addresses import AddressInline
-from .display import group_badge
+from .display import GroupColoursMedia, group_badge
 from .export_actions import export_selection_response
 from .filters import DeletedFilter
 from .forms import (
@@ -58,7 +58,9 @@ PHONE_LIKE = re.compile(r"^\+?[\d\s\-.()]*\d[\d\s\-.()]*\d[\d\s\-.()]*\d[\d\s\-.
 
 
 @admin.register(Customer)
-class CustomerAdmin(BoundedIdMixin, SignedImportPreviewMixin, ImportExportModelAdmin):
+class CustomerAdmin(
+    GroupColoursMedia, BoundedIdMixin, SignedImportPreviewMixin, ImportExportModelAdmin
+):
     resource_classes = [CustomerResource]
     import_template_name = "admin/customers/import.html"
     import_form_class = BoundedImportForm

@@ -5,7 +5,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
@@ -17,7 +17,7 @@ from ecommerce_admin.admin.import_previews import SignedImportPreviewMixin
 from ecommerce_admin.errors import DomainError
 
 from .actions import run_service
-from .display import group_colour
+from .display import GroupColoursMedia, group_colour_class, group_colours_view
 from .forms import BoundedImportForm, CustomerGroupForm
 
 
@@ -45,7 +45,9 @@ class GroupChangeList(ChangeList):
 
 
 @admin.register(CustomerGroup)
-class CustomerGroupAdmin(BoundedIdMixin, SignedImportPreviewMixin, ImportExportModelAdmin):
+class CustomerGroupAdmin(
+    GroupColoursMedia, BoundedIdMixin, SignedImportPreviewMixin, ImportExportModelAdmin
+):
     resource_classes = [CustomerGroupResource]
     import_template_name = "admin/customers/import.html"
     import_form_class = BoundedImportForm
@@ -74,12 +76,19 @@ class CustomerGroupAdmin(BoundedIdMixin, SignedImportPreviewMixin, ImportExportM
     def get_changelist(self, request, **kwargs):
         return GroupChangeList
 
+    def get_urls(self):
+        colours = path(
+            "colours.css",
+            self.admin_site.admin_view(group_colours_view),
+            name="customers_customergroup_colours",
+        )
+        return [colours, *super().get_urls()]
+
     @admin.display(description="Name", ordering="name")
     def swatch_name(self, group: CustomerGroup):
-        colour = group_colour(group)
         return format_html(
-            '<span class="colour-swatch" style="background-color: {}" title="{}"></span>{}',
-            colour,
+            '<span class="colour-swatch {}" title="{}"></span>{}',
+            group_colour_class(group.pk),
             group.color_code,
             group.name,
         )

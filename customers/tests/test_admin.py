@@ -79,10 +79,28 @@ def test_list_shows_the_group_as_an_escaped_coloured_badge(admin):
     CustomerFactory(customer_group=group)
 
     html = admin.get(CHANGELIST).content.decode()
+    sheet = admin.get("/admin/customers/customergroup/colours.css").content.decode()
 
-    assert "background-color: #fc0; color: #000" in html
+    assert f'class="group-badge group-colour-{group.pk}"' in html
+    assert "/admin/customers/customergroup/colours.css" in html
+    assert f".group-colour-{group.pk} {{ background-color: #fc0; color: #000; }}" in sheet
+    assert "style=" not in html.split('id="result_list"')[1].split("</table>")[0]
     assert "&lt;b&gt;VIP&lt;/b&gt;" in html
     assert "<b>VIP</b>" not in html
+
+
+def test_the_colours_stylesheet_writes_only_valid_colours(admin):
+    """A stored value the colour rule refuses (written behind the services' back) is grey."""
+    bad = CustomerGroupFactory(color_code="red;} body{display:none")
+
+    sheet = admin.get("/admin/customers/customergroup/colours.css")
+
+    assert sheet["Content-Type"].startswith("text/css")
+    assert (
+        f".group-colour-{bad.pk} {{ background-color: #777777; color: #fff; }}"
+        in sheet.content.decode()
+    )
+    assert "display:none" not in sheet.content.decode()
 
 
 def test_list_pages_by_50_without_a_full_count_query(admin, retail, django_assert_max_num_queries):
@@ -518,7 +536,7 @@ def test_group_list_counts_live_members_without_n_plus_one(admin, django_assert_
 
     counts = {group.pk: group.customer_count for group in response.context["cl"].result_list}
     assert all(counts[group.pk] == 2 for group in groups)
-    assert 'class="colour-swatch" style="background-color: #336699"' in response.content.decode()
+    assert f'class="colour-swatch group-colour-{groups[0].pk}"' in response.content.decode()
 
 
 def test_default_group_cannot_be_deleted(admin):

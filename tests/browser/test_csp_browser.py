@@ -40,7 +40,7 @@ def test_admin_pages_render_without_csp_violations(logged_in, live_server):
 
     assert violations == []
     page.goto(f"{live_server.url}/admin/customers/customer/")
-    # The group badge keeps its colour (a style attribute, the one inline allowance).
+    # The group badge keeps its colour (from the colours stylesheet, no inline style).
     colour = page.locator(".group-badge").first.evaluate(
         "element => getComputedStyle(element).backgroundColor"
     )
