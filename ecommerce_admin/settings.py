@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sales",
     "analytics",
     "audit",
+    "privacy",
 ]
 
 # Sessions, session auth and messages serve the admin only: their ecommerce_admin

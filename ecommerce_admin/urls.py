@@ -27,6 +27,7 @@ api_patterns = [
     re_path(r"^settings/?$", SiteSettingsView.as_view(), name="settings"),
     path("", include("customers.api.compat_urls")),
     path("", include("analytics.urls")),
+    path("", include("privacy.api.urls")),
     re_path(r"^.*$", api_views.UnknownRouteView.as_view(), name="unknown-route"),
 ]
 
