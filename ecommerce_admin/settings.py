@@ -243,6 +243,13 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = False
 CORS_ALLOW_CREDENTIALS = False
 
+# --- Personal data (API.md §12) ---
+# Customers soft-deleted more than this many days ago are erased by a daily periodic task
+# (unset: no automatic retention; `manage.py purge_deleted` still works by hand).
+RETENTION_DAYS = (
+    int(os.environ["DJANGO_RETENTION_DAYS"]) if os.environ.get("DJANGO_RETENTION_DAYS") else None
+)
+
 # --- Request limits ---------------------------------------------------------------------------
 # Bodies beyond these limits are refused with a 413 envelope before any parsing work.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 2**20))
