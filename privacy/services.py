@@ -94,6 +94,9 @@ ADDRESS_TEXT_FIELDS: Final = (
     "postcode",
     "phone_no",
 )
+# Audit actions that name no customer but record the filter they were given (exports, and
+# export jobs of API.md §11), which may be a customer's e-mail or name.
+FILTERED_ACTIONS: Final = ("customer.export", "job.create")
 # Values shorter than this are matched only as a whole value, never as a substring: a first name
 # "Al" must not wipe every text that contains "al".
 MIN_SUBSTRING: Final = 3
@@ -480,7 +483,7 @@ def _redact_audit(customer_id: int, address_ids: list[int], personal: PersonalVa
     # Exports of "every customer matching a filter" name no customer, but their filter may be
     # the customer's e-mail or name.
     for event in _text_mentions(
-        AuditEvent.objects.filter(action="customer.export"), "extra", personal
+        AuditEvent.objects.filter(action__in=FILTERED_ACTIONS), "extra", personal
     ):
         redacted += _redact_event(event, mentions_customer)
     return redacted
