@@ -1,8 +1,10 @@
 """Personal data routes (API.md §12). Thin: permissions, input, one service, the answer."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
-from customers.views import ContractViewSet, _id_parameter, _path_id
+from customers.ids import MAX_ID
+from customers.views import ContractViewSet
 from ecommerce_admin.api.responses import success
 from privacy import services
 
@@ -10,6 +12,18 @@ from .permissions import AllRoutePermissions
 from .serializers import EraseSerializer, ErasureSerializer
 
 ERASE_PERMISSIONS = ("customers.delete_customer", "customers.erase_customer")
+
+
+def _id_parameter(description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=description, pattern="^[0-9]+$"
+    )
+
+
+def _path_id(kwargs) -> int:
+    # The route only matches digits; ids beyond the key range can only be unknown.
+    number = int(kwargs["pk"])
+    return number if number <= MAX_ID else MAX_ID + 1
 
 
 @extend_schema(tags=["personal data"])
