@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from audit.services import audit_record
-from customers.admin_base import MAX_PK, BoundedIdMixin
 from customers.models import Customer
+from ecommerce_admin.admin.bases import BoundedIdMixin
+from ecommerce_admin.admin.panels import Panel, register_change_panel
 from ecommerce_admin.errors import DomainError
+from ecommerce_admin.ids import MAX_ID
 
 from . import services
 from .datafile import write_personal_data
@@ -166,7 +168,7 @@ class ErasureRequestAdmin(BoundedIdMixin, admin.ModelAdmin):
         queryset = Customer.objects.not_erased()
         if alive:
             queryset = queryset.alive()
-        if customer_id > MAX_PK:
+        if customer_id > MAX_ID:
             raise Http404
         return get_object_or_404(queryset, pk=customer_id)
 
@@ -238,3 +240,20 @@ class ErasureRequestAdmin(BoundedIdMixin, admin.ModelAdmin):
             filename=f"PersonalData_{customer.pk}_{stamp}.zip",
             content_type="application/zip",
         )
+
+
+@register_change_panel("customers.customer", order=200)
+def scheduled_erasure(request, object_id: int) -> Panel | None:
+    """On the customer page, the erasure waiting to be carried out (if any)."""
+    if not request.user.has_perms(ERASE_PERMISSIONS):
+        return None
+    pending = ErasureRequest.objects.filter(
+        customer_id=object_id, status=ErasureRequest.Status.SCHEDULED
+    ).first()
+    if pending is None:
+        return None
+    return Panel(
+        title="Scheduled erasure (cancel it from “Erase…”)",
+        headers=["Erase after", "Requested by", "Reason"],
+        rows=[[pending.erase_after, pending.requested_by_name or "system", pending.reason]],
+    )

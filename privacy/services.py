@@ -23,9 +23,9 @@ from analytics.models import CustomerVisit
 from audit.models import AuditEvent
 from audit.redaction import ERASED, redact
 from audit.services import audit_record
-from customers.ids import MAX_ID
 from customers.models import Customer, ExportLog
 from ecommerce_admin.errors import DomainError
+from ecommerce_admin.ids import MAX_ID
 from sales.models import Order
 
 from .models import ErasureRequest

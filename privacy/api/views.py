@@ -3,9 +3,9 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
-from customers.ids import MAX_ID
-from customers.views import ContractViewSet
+from ecommerce_admin.api.contract import ContractViewSet
 from ecommerce_admin.api.responses import success
+from ecommerce_admin.ids import MAX_ID
 from privacy import services
 
 from .permissions import AllRoutePermissions

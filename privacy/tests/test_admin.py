@@ -242,3 +242,14 @@ def test_the_erasure_list_is_read_only(admin_client, customer):
     page = admin_client.get(reverse("admin:privacy_erasurerequest_change", args=[request.pk]))
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
+
+
+def test_the_customer_page_shows_a_scheduled_erasure(admin_client, customer):
+    admin_client.post(
+        erase_url(customer.pk), {"reason": "Letter of 3 May", "grace_days": 5, "confirm": "on"}
+    )
+
+    page = admin_client.get(change_url(customer.pk)).content.decode()
+
+    assert "Scheduled erasure" in page
+    assert "Letter of 3 May" in page
