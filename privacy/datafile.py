@@ -17,7 +17,6 @@ from typing import IO, Any, Final
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
 from django.utils import timezone
 
 from analytics.models import CustomerVisit, ProductViewLog
@@ -25,6 +24,8 @@ from audit.models import AuditEvent
 from audit.services import SECRET_FIELDS
 from customers.models import Customer
 from sales.models import Order, OrderProduct
+
+from .services import customer_event_ids
 
 CHUNK: Final = 2000
 # Never in the file, whatever the model grows: the password hash and the other secrets.
@@ -159,10 +160,7 @@ def _visits(customer_id: int) -> Iterator[dict[str, Any]]:
 
 
 def _audit(customer_id: int, address_ids: list[int]) -> Iterator[dict[str, Any]]:
-    about = Q(targets__object_type="customer", targets__object_id=customer_id)
-    if address_ids:
-        about |= Q(targets__object_type="address", targets__object_id__in=address_ids)
-    ids = AuditEvent.objects.filter(about).values("pk")
+    ids = customer_event_ids(customer_id, address_ids)
     events = (
         AuditEvent.objects.filter(pk__in=ids)
         .order_by("created_at", "pk")

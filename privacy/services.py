@@ -459,12 +459,21 @@ def _erase_addresses(customer: Customer, personal: PersonalValues) -> list[int]:
     return ids
 
 
-def _customer_events(customer_id: int, address_ids: Iterable[int]):
-    targets = Q(targets__object_type="customer", targets__object_id=customer_id)
+def customer_event_ids(customer_id: int, address_ids: Iterable[int] = ()):
+    """The audit events about a customer: those naming it, and those of its addresses (the
+    address services record the customer in `extra`, which outlives a deleted address)."""
+    about = Q(targets__object_type="customer", targets__object_id=customer_id)
     address_ids = list(address_ids)
     if address_ids:
-        targets |= Q(targets__object_type="address", targets__object_id__in=address_ids)
-    return AuditEvent.objects.filter(targets).distinct().order_by("pk")
+        about |= Q(targets__object_type="address", targets__object_id__in=address_ids)
+    about |= Q(object_type="address", extra__customer_id=customer_id)
+    return AuditEvent.objects.filter(about).values("pk")
+
+
+def _customer_events(customer_id: int, address_ids: Iterable[int]):
+    return AuditEvent.objects.filter(pk__in=customer_event_ids(customer_id, address_ids)).order_by(
+        "pk"
+    )
 
 
 def _redact_audit(customer_id: int, address_ids: list[int], personal: PersonalValues) -> int:

@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 
+from audit.services import audit_record
 from privacy.models import ErasureRequest
-from privacy.tests.conftest import EMAIL, IP, NEEDLES, USER_AGENT
+from privacy.tests.conftest import EMAIL, IP, NEEDLES, PHONE, USER_AGENT
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,21 @@ def test_nothing_personal_survives_an_erasure(
     assert not list(Path(settings.MEDIA_ROOT).rglob("customer/*"))
     # Still there, without the values: the books, the visits, the history.
     assert IP not in json.dumps(list(person.customer.visits.values()), default=str)
+
+
+def test_events_of_addresses_deleted_earlier_are_redacted_too(api, person):
+    # An address removed before the erasure: its id is gone, its event still names the customer.
+    event = audit_record(
+        action="address.delete",
+        object_type="address",
+        object_ids=[987_654],
+        changes={"address1": ["7 Hidden Mews", None], "phone_no": [PHONE, None]},
+        extra={"customer_id": person.customer.pk},
+    )
+
+    api.post(f"/api/customer/{person.customer.pk}/erase", {"reason": "r", "graceDays": 0})
+
+    event.refresh_from_db()
+    assert event.changes == {"address1": ["[erased]", None], "phone_no": ["[erased]", None]}
+    assert event.extra == {"customer_id": person.customer.pk}
+    assert database_hits(["7 Hidden Mews", PHONE]) == []
