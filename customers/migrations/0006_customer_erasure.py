@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0003_postgres_search_indexes'),
+        ('customers', '0005_postgres_newest_index_autovacuum'),
     ]
 
     operations = [
