@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('customers', '0006_customer_erasure'),
+        ('customers', '0008_customer_erasure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_postgres_newest_index_autovacuum'),
+        ('customers', '0007_load_countries_and_zones'),
     ]
 
     operations = [
