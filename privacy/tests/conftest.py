@@ -23,8 +23,24 @@ IP = "203.0.113.77"
 REAL_NAME = "Quennell Q. Zabriskie"
 CUSTOMER_NO = "CUST-QZO-991"
 USER_AGENT = "QZO-Browser/9.9 (unique agent)"
+STREET = "42 Secret Orchard Road"
+OLD_STREET = "9 Former Quarry Lane"
+ADDRESS_PHONE = "+447911000777"
 
-NEEDLES = (FIRST, LAST, EMAIL, OLD_EMAIL, PHONE, OLD_PHONE, IP, REAL_NAME, CUSTOMER_NO)
+NEEDLES = (
+    FIRST,
+    LAST,
+    EMAIL,
+    OLD_EMAIL,
+    PHONE,
+    OLD_PHONE,
+    IP,
+    REAL_NAME,
+    CUSTOMER_NO,
+    STREET,
+    OLD_STREET,
+    ADDRESS_PHONE,
+)
 
 
 def png_uri() -> str:
@@ -118,6 +134,23 @@ def person(api, group, admin_client, django_capture_on_commit_callbacks) -> Pers
     )
     assert page.status_code in (200, 302)
     customer.refresh_from_db()
+    # Addresses (API.md §9.7): one kept, one deleted before the erasure (its history stays).
+    for street in (STREET, OLD_STREET):
+        address = api.post(
+            "/api/address",
+            {
+                "customerId": customer_id,
+                "address1": street,
+                "city": "Chennai",
+                "countryId": 356,
+                "addressType": 1,
+                "phoneNumber": ADDRESS_PHONE,
+                "postcode": "600001",
+            },
+            format="json",
+        )
+        assert address.status_code == 200, address.json()
+    assert api.delete(f"/api/address/{address.json()['data']['addressId']}").status_code == 200
 
     product = ProductFactory(name="Teapot")
     orders = [OrderFactory(customer=customer, email=EMAIL) for _ in range(2)]

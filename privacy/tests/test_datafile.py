@@ -8,7 +8,16 @@ import zipfile
 import pytest
 
 from privacy.datafile import write_personal_data
-from privacy.tests.conftest import EMAIL, FIRST, IP, LAST, PHONE, USER_AGENT
+from privacy.tests.conftest import (
+    ADDRESS_PHONE,
+    EMAIL,
+    FIRST,
+    IP,
+    LAST,
+    PHONE,
+    STREET,
+    USER_AGENT,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +77,12 @@ def test_customer_json_has_every_field_but_the_password_plus_group_and_addresses
     assert customer["mobile_number"] == PHONE
     assert customer["ip"] == IP
     assert customer["customer_group"] == {"id": person.customer.customer_group_id, "name": "Retail"}
-    assert customer["addresses"] == []
+    [address] = customer["addresses"]
+    assert (address["address1"], address["phone_no"], address["country_id"]) == (
+        STREET,
+        ADDRESS_PHONE,
+        356,
+    )
     assert "password" not in customer
     stored = {f.attname for f in type(person.customer)._meta.concrete_fields} - {"password"}
     assert stored <= set(customer)
@@ -100,6 +114,7 @@ def test_views_visits_and_audit_events_are_listed(person):
     actions = [event["action"] for event in audit]
     assert actions[:2] == ["customer.create", "customer.update"]
     assert "customer.export" in actions
+    assert {"address.create", "address.delete"} <= set(actions)  # its addresses' history too
     assert audit[0]["staff"] == "boss"
     assert audit[0]["changes"]["email"][1] == "quennell.first@example.net"
 

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from analytics.models import CustomerVisit, ProductViewLog
 from audit.models import AuditEvent
-from customers.models import Customer
+from customers.models import Address, Customer
 from customers.services import customers_restore
 from customers.tests.factories import CustomerFactory
 from ecommerce_admin.errors import DomainError
@@ -159,6 +159,7 @@ def test_grace_days_0_erases_at_once(api, person, superuser, django_capture_on_c
         assert visit.ip_address is None
         assert visit.user_agent == ""
     assert ProductViewLog.objects.filter(customer=customer).count() == 2
+    assert not Address.objects.filter(customer=customer).exists()  # addresses go for real
     # One `erase` event: who, when, why.
     event = AuditEvent.objects.get(action="erase")
     assert event.actor == superuser
