@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "analytics",
     "audit",
     "jobs",
+    "privacy",
 ]
 
 # Sessions, session auth and messages serve the admin only: their ecommerce_admin
@@ -303,6 +304,13 @@ CORS_ALLOW_CREDENTIALS = False
 
 # Base of absolute links in e-mails (job downloads); else the host a request was made on.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "")
+
+# --- Personal data (API.md §12) ---
+# Customers soft-deleted more than this many days ago are erased by a daily periodic task
+# (unset: no automatic retention; `manage.py purge_deleted` still works by hand).
+RETENTION_DAYS = (
+    int(os.environ["DJANGO_RETENTION_DAYS"]) if os.environ.get("DJANGO_RETENTION_DAYS") else None
+)
 
 # --- Request limits ---------------------------------------------------------------------------
 # Bodies beyond these limits are refused with a 413 envelope before any parsing work.
