@@ -4,6 +4,7 @@ Every write here runs in one transaction and refuses with a `DomainError` carryi
 message. An erasure is irreversible: the personal values are overwritten, not kept aside.
 """
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from audit.services import audit_record
 from customers.models import Customer, ExportLog
 from ecommerce_admin.errors import DomainError
 from ecommerce_admin.ids import MAX_ID
+from jobs import services as job_services
+from jobs.models import Job
 from sales.models import Order
 
 from .models import ErasureRequest
@@ -549,12 +552,17 @@ def _redact_admin_log(customer: Customer, address_ids: list[int], personal) -> N
 
 
 def _data_export_files(customer_id: int) -> list[str]:
-    """Stored files of earlier data-export jobs about the customer (API.md §12).
-
-    TODO(jobs): wired once the jobs framework (API.md §11) is on main; until then the
-    personal-data download of the admin streams the ZIP and stores nothing.
-    """
-    return []
+    """Stored files of earlier data-export jobs about the customer (API.md §12), taken off their
+    jobs (a download then answers 410, as for an expired file); queued or running ones are
+    cancelled (a running one deletes its file when it finds itself cancelled)."""
+    jobs = Job.objects.filter(kind=Job.Kind.CUSTOMER_DATA_EXPORT, params__customerId=customer_id)
+    for job in jobs.filter(status__in=Job.ACTIVE).select_related("created_by"):
+        # One that finished meanwhile has its file taken below.
+        with contextlib.suppress(job_services.JobConflict):
+            job_services.cancel_job(job, by=None)
+    files = list(jobs.exclude(file="").values_list("file", flat=True))
+    jobs.exclude(file="").update(file="")
+    return files
 
 
 def _delete_files(names: list[str]) -> None:

@@ -2,15 +2,18 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status as http_status
 
 from ecommerce_admin.api.contract import ContractViewSet
 from ecommerce_admin.api.responses import success
 from ecommerce_admin.ids import MAX_ID
-from privacy import services
+from jobs.api.serializers import JobSerializer
+from privacy import jobs, services
 
 from .permissions import AllRoutePermissions
 from .serializers import EraseSerializer, ErasureSerializer
 
+DATA_EXPORT_PERMISSIONS = ("customers.view_customer", "customers.export_customer")
 ERASE_PERMISSIONS = ("customers.delete_customer", "customers.erase_customer")
 
 
@@ -74,3 +77,39 @@ class CustomerErasureViewSet(ContractViewSet):
     def cancel(self, request, pk=None):
         services.erasure_cancel(customer_id=_path_id(self.kwargs), by=request.user)
         return success("Erasure cancelled")
+
+
+@extend_schema(tags=["personal data"])
+class CustomerDataExportViewSet(ContractViewSet):
+    permission_classes = [AllRoutePermissions]
+    required_permissions = {"export": DATA_EXPORT_PERMISSIONS}
+
+    @extend_schema(
+        parameters=[_id_parameter("Customer id.")],
+        request=None,
+        responses={
+            202: JobSerializer,
+            400: OpenApiResponse(description="`Invalid customer Id.`"),
+        },
+        summary="Queue the ZIP of a customer's personal data (a `customer-data-export` job)",
+        description=(
+            "202 `Data export queued` with the job (API.md §11); download its file through "
+            "`GET /api/jobs/{jobId}/download` once `done`: a ZIP holding `customer.json` (every "
+            "stored field except the password hash, plus group and addresses), `orders.json` "
+            "(orders and their lines), `product_views.json`, `visits.json`, `audit.json` (the "
+            "audit events about the customer) and `README.txt`. An erasure of the customer "
+            "deletes the files of its earlier data exports. 400 `Invalid customer Id.` for an "
+            "unknown, deleted or erased id. Needs `customers.view_customer` and "
+            "`customers.export_customer`."
+        ),
+    )
+    def export(self, request, pk=None):
+        job = jobs.data_export_request(
+            customer_id=_path_id(self.kwargs),
+            by=request.user,
+            source="api",
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        return success(
+            "Data export queued", JobSerializer(job).data, http=http_status.HTTP_202_ACCEPTED
+        )

@@ -11,6 +11,9 @@ from PIL import Image
 from analytics.tests.factories import CustomerVisitFactory, ProductViewLogFactory
 from customers.models import Customer, CustomerGroup
 from customers.tests.factories import CustomerGroupFactory
+
+# The jobs app's fixtures: data-export jobs run eagerly, or stay queued.
+from jobs.tests.conftest import eager, queue_only, run_jobs  # noqa: F401
 from sales.tests.factories import OrderFactory, OrderProductFactory, ProductFactory
 
 FIRST = "Quennell"
