@@ -11,7 +11,7 @@ import time
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,6 +27,7 @@ from ecommerce_admin.ids import MAX_ID
 
 from . import services
 from .datafile import write_personal_data
+from .jobs import data_export_request
 from .models import ErasureRequest
 
 ERASE_PERMISSIONS = ("customers.delete_customer", "customers.erase_customer")
@@ -160,6 +161,11 @@ class ErasureRequestAdmin(BoundedIdMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.personal_data_view),
                 name="privacy_personal_data",
             ),
+            path(
+                "customer/<int:customer_id>/personal-data/job/",
+                self.admin_site.admin_view(self.personal_data_job_view),
+                name="privacy_personal_data_job",
+            ),
             *super().get_urls(),
         ]
 
@@ -240,6 +246,26 @@ class ErasureRequestAdmin(BoundedIdMixin, admin.ModelAdmin):
             filename=f"PersonalData_{customer.pk}_{stamp}.zip",
             content_type="application/zip",
         )
+
+    def personal_data_job_view(self, request, customer_id: int):
+        """ "Data export in background": the API's data-export job, then the Jobs page."""
+        if request.method != "POST":  # it creates a job: never on a GET
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perms(EXPORT_PERMISSIONS):
+            raise PermissionDenied
+        customer = self._customer(customer_id, alive=True)
+        job = data_export_request(
+            customer_id=customer.pk,
+            by=request.user,
+            source="admin",
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        self.message_user(
+            request,
+            f"Data export job #{job.pk} queued; its file will be on the Jobs page.",
+            messages.INFO,
+        )
+        return HttpResponseRedirect(reverse("admin:jobs_job_changelist"))
 
 
 @register_change_panel("customers.customer", order=200)

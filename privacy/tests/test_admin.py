@@ -253,3 +253,51 @@ def test_the_customer_page_shows_a_scheduled_erasure(admin_client, customer):
 
     assert "Scheduled erasure" in page
     assert "Letter of 3 May" in page
+
+
+# --- "Data export in background" ---------------------------------------------------------------
+def job_url(pk) -> str:
+    return reverse("admin:privacy_personal_data_job", args=[pk])
+
+
+def test_data_export_in_background_queues_a_job_and_opens_the_jobs_page(
+    admin_client, customer, superuser, run_jobs
+):
+    from jobs import signing
+    from jobs.models import Job
+
+    page = admin_client.get(change_url(customer.pk)).content.decode()
+    assert "Data export in background" in page
+    assert job_url(customer.pk) in page
+
+    with run_jobs():
+        response = admin_client.post(job_url(customer.pk))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:jobs_job_changelist")
+    job = Job.objects.get()
+    assert job.kind == Job.Kind.CUSTOMER_DATA_EXPORT
+    assert job.source == "admin"
+    assert job.created_by == superuser
+    assert job.status == Job.Status.DONE
+    assert f"Data export job #{job.pk} queued" in " ".join(messages_of(response))
+    jobs_page = admin_client.get(response["Location"]).content.decode()
+    assert signing.download_path(job).replace("&", "&amp;") in jobs_page
+
+
+def test_data_export_in_background_needs_both_permissions_and_a_post(customer, queue_only):
+    from jobs.models import Job
+
+    clerk = make_staff("clerk", "customers.view_customer", "customers.change_customer")
+    with queue_only():
+        assert logged_in(clerk).post(job_url(customer.pk)).status_code == 403
+    assert (
+        "Data export in background"
+        not in logged_in(clerk).get(change_url(customer.pk)).content.decode()
+    )
+    boss = make_staff("boss2", "customers.view_customer", "customers.export_customer")
+    with queue_only():
+        assert logged_in(boss).get(job_url(customer.pk)).status_code == 405
+        Customer.objects.filter(pk=customer.pk).update(is_deleted=True)
+        assert logged_in(boss).post(job_url(customer.pk)).status_code == 404
+    assert not Job.objects.exists()
