@@ -6,6 +6,8 @@ then the storage in chunks): constant memory whatever the customer's history.
 
 import time
 
+from django.core.files.storage import default_storage
+
 from customers.models import Customer
 from ecommerce_admin.errors import DomainError
 from ecommerce_admin.ids import MAX_ID
@@ -56,4 +58,10 @@ def run_data_export(job: Job, monitor) -> None:
         job, filename, lambda out: write_personal_data(customer_id=customer_id, out=out)
     )
     monitor.add(1)
+    if not exportable(customer_id):
+        # Erased while the file was being written (after the erasure looked for this job's
+        # file): the file must not outlive the erasure.
+        default_storage.delete(stored)
+        job_services.fail(job, CUSTOMER_GONE)
+        return
     job_services.finish(job, rows_done=1, rows_total=1, file=stored, filename=filename)

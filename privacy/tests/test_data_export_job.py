@@ -306,3 +306,27 @@ def test_beat_runs_the_scheduled_erasures_every_15_minutes():
     entry = settings.CELERY_BEAT_SCHEDULE["privacy-scheduled-erasures"]
     assert entry["task"] == tasks.run_scheduled_erasures.name
     assert entry["schedule"] == 900.0
+
+
+def test_a_customer_deleted_while_the_file_is_written_leaves_no_file(
+    api, customer, run_jobs, monkeypatch
+):
+    from privacy import jobs
+
+    real = jobs.write_personal_data
+
+    def erased_meanwhile(**kwargs):
+        counts = real(**kwargs)
+        Customer.objects.filter(pk=customer.pk).update(is_deleted=True, deleted_at=timezone.now())
+        return counts
+
+    monkeypatch.setattr(jobs, "write_personal_data", erased_meanwhile)
+
+    job_id = request_export(api, run_jobs, customer.pk).json()["data"]["jobId"]
+
+    job = Job.objects.get(pk=job_id)
+    assert job.status == Job.Status.FAILED
+    assert job.error == "The customer no longer exists or has been erased."
+    assert not job.file
+    _, files = default_storage.listdir(f"jobs/{job_id}")
+    assert files == []
