@@ -32,7 +32,7 @@ test: $(VENV)/.installed lint
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -c bandit.yaml -r ecommerce_admin customers sales analytics audit jobs -x '*/tests/*,*/migrations/*'
+	$(VENV)/bin/bandit -q -c bandit.yaml -r ecommerce_admin customers sales analytics audit jobs privacy -x '*/tests/*,*/migrations/*'
 	$(VENV)/bin/lint-imports --no-cache
 
 # Longer schema-driven fuzzing of every API operation (make test runs the same with 15 examples).

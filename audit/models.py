@@ -9,6 +9,16 @@ class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit events cannot be changed.")
 
+    def redact(self, pk: int, *, changes: dict, extra: dict) -> None:
+        """The one allowed rewrite (API.md §12): personal values of one event become
+        `[erased]`; anything else is refused, here and by the PostgreSQL trigger."""
+        from .redaction import is_redaction
+
+        event = self.get(pk=pk)
+        if not (is_redaction(event.changes, changes) and is_redaction(event.extra, extra)):
+            raise AppendOnlyError("Only personal values may be redacted from audit events.")
+        models.QuerySet.update(self.filter(pk=pk), changes=changes, extra=extra)
+
     def delete(self):
         raise AppendOnlyError("Audit events cannot be deleted.")
 

@@ -64,6 +64,9 @@ class Customer(models.Model):
     ip = models.CharField(max_length=45, null=True, blank=True)
     safe = models.BooleanField(default=False)
     locked_on = models.DateTimeField(null=True, blank=True)
+    # Set once the customer has been erased (API.md §12): anonymised, deleted for good, never
+    # restorable. The privacy app writes it; everything else only reads it.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -85,7 +88,10 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = [("export_customer", "Can export customers")]
+        permissions = [
+            ("export_customer", "Can export customers"),
+            ("erase_customer", "Can erase customers (personal data)"),
+        ]
         constraints = [
             # Emails are stored lower-cased (checked below), so a unique index on the column is
             # unique on lower(email) and plain `email=` lookups can use it. Partial: a deleted

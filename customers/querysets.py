@@ -28,6 +28,11 @@ class CustomerQuerySet(models.QuerySet):
         """Customers that are not soft-deleted: the only ones any customer endpoint sees."""
         return self.filter(is_deleted=False)
 
+    def not_erased(self) -> "CustomerQuerySet":
+        """Every customer except the erased ones (API.md §12): what the admin's "Deleted" list
+        and the restore action may see."""
+        return self.filter(erased_at__isnull=True)
+
     def newest_first(self) -> "CustomerQuerySet":
         return self.order_by("-created_at", "-id")
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "analytics",
     "audit",
     "jobs",
+    "privacy",
 ]
 
 # Sessions, session auth and messages serve the admin only: their ecommerce_admin
@@ -253,7 +254,8 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "jobs")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks (run `celery -A ecommerce_admin beat`, or `worker --beat` on one machine):
-# re-queue or fail the jobs of dead workers, delete expired files.
+# re-queue or fail the jobs of dead workers, delete expired files, carry out scheduled erasures
+# (and retention, daily, when DJANGO_RETENTION_DAYS is set: see below).
 CELERY_BEAT_SCHEDULE = {
     "jobs-sweep-stale": {
         "task": "jobs.sweep_stale_jobs",
@@ -265,6 +267,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.delete_expired_files",
         "schedule": 600.0,
         "options": {"expires": 600.0},
+    },
+    # API.md §12: scheduled erasures are carried out within an hour after their date.
+    "privacy-scheduled-erasures": {
+        "task": "privacy.run_scheduled_erasures",
+        "schedule": 900.0,
+        "options": {"expires": 900.0},
     },
 }
 #: Hours a job's file stays downloadable after the job finished.
@@ -303,6 +311,19 @@ CORS_ALLOW_CREDENTIALS = False
 
 # Base of absolute links in e-mails (job downloads); else the host a request was made on.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "")
+
+# --- Personal data (API.md §12) ---
+# Customers soft-deleted more than this many days ago are erased by a daily periodic task
+# (unset: no automatic retention; `manage.py purge_deleted` still works by hand).
+RETENTION_DAYS = (
+    int(os.environ["DJANGO_RETENTION_DAYS"]) if os.environ.get("DJANGO_RETENTION_DAYS") else None
+)
+if RETENTION_DAYS is not None:
+    CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+        "task": "privacy.purge_deleted",
+        "schedule": 86400.0,
+        "options": {"expires": 3600.0},
+    }
 
 # --- Request limits ---------------------------------------------------------------------------
 # Bodies beyond these limits are refused with a 413 envelope before any parsing work.

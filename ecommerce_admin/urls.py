@@ -28,6 +28,7 @@ api_patterns = [
     path("", include("customers.api.compat_urls")),
     path("", include("analytics.urls")),
     path("", include("jobs.api.urls")),
+    path("", include("privacy.api.urls")),
     re_path(r"^.*$", api_views.UnknownRouteView.as_view(), name="unknown-route"),
 ]
 

@@ -24,7 +24,7 @@ from audit.services import audit_source
 from customers import exports
 from customers.models import ExportLog
 
-from . import services
+from . import registry, services
 from .admin_queries import InvalidAdminQuery, changelist_customers
 from .importing import ImportFileError, run_customer_import
 from .models import Job
@@ -52,6 +52,8 @@ def run(job_id: int, *, worker: str, threaded: bool) -> str:
                 _export(job, monitor)
             elif job.kind == Job.Kind.CUSTOMER_IMPORT:
                 _import(job, monitor)
+            elif handler := registry.handler_for(job.kind):
+                handler(job, monitor)
             else:
                 services.fail(job, "This kind of job is not supported here.")
     except JobStopped:
@@ -139,6 +141,15 @@ def _export(job: Job, monitor: JobMonitor) -> None:
             source=job.source,
             **log,
         )
+
+
+def store_file(job: Job, filename: str, write) -> str:
+    """`write(out)` fills a scratch file on the worker's disk (constant memory), which is then
+    handed to the storage in chunks; returns the stored name. For the kinds of other apps."""
+    with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as scratch:
+        write(scratch)
+        scratch.seek(0)
+        return default_storage.save(f"jobs/{job.pk}/{filename}", File(scratch, name=filename))
 
 
 # -- import -------------------------------------------------------------------------------------

@@ -94,6 +94,11 @@ def create_export_job(
     return _create(user=user, kind=Job.Kind.CUSTOMER_EXPORT, fmt=fmt, params=params, source=source)
 
 
+def create_job(*, user, kind: str, fmt: str, params: dict, source: str = "api") -> Job:
+    """Queue a job of a kind another app registered (jobs.registry), e.g. a data export."""
+    return _create(user=user, kind=kind, fmt=fmt, params=params, source=source)
+
+
 def create_import_job(
     *,
     user,

@@ -220,8 +220,9 @@ class CustomerAdmin(
         return super().get_search_results(request, queryset, term)
 
     def get_queryset(self, request):
-        # Deleted customers stay reachable here (the "Deleted" filter, their read-only page).
-        return super().get_queryset(request).select_related("customer_group")
+        # Deleted customers stay reachable here (the "Deleted" filter, their read-only page);
+        # erased ones never appear again (API.md §12).
+        return super().get_queryset(request).not_erased().select_related("customer_group")
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_deleted:

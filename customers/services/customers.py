@@ -332,7 +332,11 @@ def customers_bulk_set_status(*, ids: list[int], is_active: bool, by: Any = None
 def customers_restore(*, ids: list[int], by) -> int:
     """Undo soft deletes, all or none: refused when a live customer took the email or number."""
     deleted = list(
-        Customer.objects.filter(pk__in=ids, is_deleted=True).select_for_update().order_by("pk")
+        # An erased customer (API.md §12) is deleted for good: never restorable.
+        Customer.objects.not_erased()
+        .filter(pk__in=ids, is_deleted=True)
+        .select_for_update()
+        .order_by("pk")
     )
     if len(deleted) != len(set(ids)):
         raise DomainError(INVALID_CUSTOMER)

@@ -71,6 +71,10 @@ CONTRACT = {
     ("jobs/{id}", "get"): STAFF,
     ("jobs/{id}", "delete"): STAFF,
     ("jobs/{id}/download", "get"): STAFF,
+    # API.md §12; several permissions are separated by spaces.
+    ("customer/{id}/erase", "post"): "customers.delete_customer customers.erase_customer",
+    ("customer/{id}/erase", "delete"): "customers.delete_customer customers.erase_customer",
+    ("customer/{id}/data-export", "post"): "customers.view_customer customers.export_customer",
 }
 #: API.md §9: read-only reference data, for any valid access token without a permission.
 TOKEN_ONLY = {("settings", "get"), ("country", "get"), ("list/zone", "get")}

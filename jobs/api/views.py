@@ -28,6 +28,8 @@ NOT_FINISHED = "The job has not finished."
 NO_FILE = "The job has no file."
 EXPIRED = "The file has expired."
 ALREADY_FINISHED = "The job has already finished."
+#: Files of other kinds than the exports' (a personal-data ZIP, API.md §12).
+CONTENT_TYPES = {**exports.CONTENT_TYPES, "zip": "application/zip"}
 IMPORT_PERMISSIONS = ("customers.add_customer", "customers.change_customer")
 
 
@@ -236,5 +238,5 @@ class JobDownloadView(JobView):
             handle,
             as_attachment=True,
             filename=job.filename,
-            content_type=exports.CONTENT_TYPES.get(job.format, "application/octet-stream"),
+            content_type=CONTENT_TYPES.get(job.format, "application/octet-stream"),
         )
