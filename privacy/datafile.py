@@ -25,7 +25,7 @@ from audit.services import SECRET_FIELDS
 from customers.models import Customer
 from sales.models import Order, OrderProduct
 
-from .services import customer_event_ids
+from .anonymise import customer_event_ids
 
 CHUNK: Final = 2000
 # Never in the file, whatever the model grows: the password hash and the other secrets.
