@@ -16,6 +16,7 @@ from audit.services import audit_record, diff
 from customers import rules
 from customers.models import Address, Country, Customer, Zone
 from ecommerce_admin.errors import DomainError
+from ecommerce_admin.ids import MAX_ID
 
 INVALID_CUSTOMER: Final = "Invalid customer Id."
 INVALID_ADDRESS: Final = "Invalid address Id."
@@ -25,7 +26,6 @@ INVALID_ZONE: Final = "Invalid zone Id."
 TEXT_MAX_LENGTH: Final = 128
 POSTCODE_MESSAGE: Final = "At most 10 letters, digits, spaces or dashes."
 _POSTCODE = re.compile(r"[0-9A-Za-z \-]{0,10}")
-_ID_MAX: Final = 2**63 - 1
 
 AUDITED_FIELDS: Final = (
     "customer_id",
@@ -93,7 +93,7 @@ def normalise_phone(value: str) -> str:
 
 def _alive_customer(customer_id: int) -> Customer:
     customer = (
-        Customer.objects.alive().filter(pk=customer_id).first() if customer_id <= _ID_MAX else None
+        Customer.objects.alive().filter(pk=customer_id).first() if customer_id <= MAX_ID else None
     )
     if customer is None:
         raise DomainError(INVALID_CUSTOMER)
@@ -102,10 +102,10 @@ def _alive_customer(customer_id: int) -> Customer:
 
 def _check_place(fields: AddressFields) -> None:
     """The country exists, and the zone (if any) is one of that country's."""
-    if fields.country_id > _ID_MAX or not Country.objects.filter(pk=fields.country_id).exists():
+    if fields.country_id > MAX_ID or not Country.objects.filter(pk=fields.country_id).exists():
         raise DomainError(INVALID_COUNTRY)
     if fields.zone_id is not None and (
-        fields.zone_id > _ID_MAX
+        fields.zone_id > MAX_ID
         or not Zone.objects.filter(pk=fields.zone_id, country_id=fields.country_id).exists()
     ):
         raise DomainError(INVALID_ZONE)
@@ -131,7 +131,7 @@ def alive_address(address_id: int, *, lock: bool = False) -> Address:
     addresses = Address.objects.filter(pk=address_id, customer__is_deleted=False)
     if lock:
         addresses = addresses.select_for_update(of=("self",))
-    address = addresses.first() if address_id <= _ID_MAX else None
+    address = addresses.first() if address_id <= MAX_ID else None
     if address is None:
         raise DomainError(INVALID_ADDRESS)
     return address

@@ -17,7 +17,7 @@ from ecommerce_admin.api.params import parse_list_window
 from ecommerce_admin.api.parsers import StrictJSONParser
 from ecommerce_admin.api.responses import envelope, success
 from ecommerce_admin.errors import DomainError
-from ecommerce_admin.ids import InvalidIdList, parse_id_list
+from ecommerce_admin.ids import MAX_ID, InvalidIdList, parse_id_list
 
 from .. import selectors, services, signing
 from ..models import Job
@@ -219,7 +219,7 @@ class JobDownloadView(JobView):
     def get(self, request, pk, *args, **kwargs):
         signature = request.query_params.get("signature")
         if signature:
-            job = Job.objects.filter(pk=min(int(pk), 2**63 - 1)).first()
+            job = Job.objects.filter(pk=min(int(pk), MAX_ID)).first()
             if job is None or not signing.is_valid(job, signature):
                 raise PermissionDenied
         else:
