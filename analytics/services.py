@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from analytics.models import CustomerVisit, ProductViewLog
 from customers.models import Customer
+from customers.services import INVALID_CUSTOMER
 from ecommerce_admin.errors import DomainError
 from sales.models import Product
 
-INVALID_CUSTOMER = "Invalid customer Id."
 INVALID_PRODUCT = "Invalid product Id."
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.services import actor_of, audit_record
 from customers.models import Customer
+from customers.services import INVALID_CUSTOMER
 from ecommerce_admin.errors import DomainError
 from ecommerce_admin.ids import MAX_ID
 
@@ -20,7 +21,6 @@ from .anonymise import erase_in_place
 from .models import ErasureRequest
 
 # --- Messages of API.md §12 -------------------------------------------------------------------
-INVALID_CUSTOMER: Final = "Invalid customer Id."
 ALREADY_ERASED: Final = "This customer has already been erased."
 NOTHING_SCHEDULED: Final = "No erasure is scheduled for this customer."
 

@@ -15,10 +15,10 @@ from django.db import transaction
 from audit.services import audit_record, diff
 from customers import rules
 from customers.models import Address, Country, Customer, Zone
+from customers.services.messages import INVALID_CUSTOMER
 from ecommerce_admin.errors import DomainError
 from ecommerce_admin.ids import MAX_ID
 
-INVALID_CUSTOMER: Final = "Invalid customer Id."
 INVALID_ADDRESS: Final = "Invalid address Id."
 INVALID_COUNTRY: Final = "Invalid country Id."
 INVALID_ZONE: Final = "Invalid zone Id."
