@@ -99,7 +99,9 @@ def seed(database_url: str, customers: int, *, reset: bool = True, log=print) ->
         cur.execute("SET maintenance_work_mem = '512MB'")
         cur.execute("SET session_replication_role = replica")  # no FK triggers while loading
         if reset:
-            cur.execute("TRUNCATE " + ", ".join(TABLES) + " RESTART IDENTITY")
+            # CASCADE: tables added since (addresses, privacy requests, ...) that reference the
+            # customers are emptied too; the seed is the whole data set.
+            cur.execute("TRUNCATE " + ", ".join(TABLES) + " RESTART IDENTITY CASCADE")
             cur.execute("DELETE FROM customers_customergroup WHERE NOT is_default")
         saved = {t: secondary_indexes(cur, t) for t in TABLES}
         for indexes in saved.values():

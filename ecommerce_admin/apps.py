@@ -16,11 +16,13 @@ class EcommerceAdminConfig(AppConfig):
     verbose_name = "Back office"
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate, pre_migrate
 
         from . import (
             checks,  # noqa: F401 - registers the checks
+            db_faults,
             db_timeouts,
             signals,
         )
@@ -35,4 +37,8 @@ class EcommerceAdminConfig(AppConfig):
         post_migrate.connect(
             db_timeouts.restore_limits_after_migrations, dispatch_uid="db-limits-restore"
         )
+        # Reused connections skip the per-request `SELECT 1` while busy (issue 17). Connected
+        # after Django's close_old_connections (registered when django.db was imported).
+        request_started.connect(db_faults.skip_health_check_if_just_used, dispatch_uid="db-hc")
+        request_finished.connect(db_faults.mark_connections_used, dispatch_uid="db-used")
         signals.connect()

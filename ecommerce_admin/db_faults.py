@@ -15,6 +15,7 @@ A bug (bad SQL, a missing table, a constraint we did not expect) is still a 500.
 import logging
 import sqlite3
 import sys
+import time
 
 from django.conf import settings
 from django.db import connections
@@ -120,6 +121,45 @@ def discard_broken_connections() -> None:
             conn.close()
         except Exception:
             conn.connection = None
+
+
+def health_check_idle_seconds() -> float:
+    return float(getattr(settings, "DB_HEALTH_CHECK_IDLE_SECONDS", 0))
+
+
+def mark_connections_used(**kwargs) -> None:
+    """request_finished: remember when each open connection last served a request."""
+    now = time.monotonic()
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            conn.last_request_end = now
+
+
+def skip_health_check_if_just_used(**kwargs) -> None:
+    """request_started, after Django's own receiver armed the reuse health check: a connection
+    that served a request less than DB_HEALTH_CHECK_IDLE_SECONDS ago skips the `SELECT 1`.
+
+    Under load every request reuses a connection a few milliseconds old, and that round trip
+    was a tenth of a list request's time (issue 17, bench/run.py). A connection idle for longer
+    is still tested before use, as Django does. One that the server dropped within that second
+    fails its first statement instead: an outage error, answered 503 with Retry-After, and the
+    connection is discarded (`discard_broken_connections`), so the next request reconnects.
+    A connection psycopg already knows to be broken is always tested.
+    """
+    idle = health_check_idle_seconds()
+    if idle <= 0:
+        return
+    now = time.monotonic()
+    for conn in connections.all(initialized_only=True):
+        raw = conn.connection
+        if raw is None or conn.health_check_done:
+            continue
+        last = getattr(conn, "last_request_end", None)
+        if last is None or now - last >= idle or getattr(raw, "broken", False):
+            continue
+        if getattr(raw, "closed", False):
+            continue
+        conn.health_check_done = True
 
 
 #: Health probes give up after these many seconds per step (connect, then `SELECT 1`), so

@@ -149,6 +149,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # and a 503 with Retry-After instead of a 500 while the database cannot be reached.
 DB_TIMEOUTS = timeout_settings()
 DB_RETRY_AFTER_SECONDS = int(os.environ.get("DJANGO_DB_RETRY_AFTER", "5"))
+# A persistent connection reused within this many seconds skips Django's `SELECT 1` health check
+# (db_faults.skip_health_check_if_just_used); 0 tests it on every request, as Django does.
+DB_HEALTH_CHECK_IDLE_SECONDS = float(os.environ.get("DJANGO_DB_HEALTH_CHECK_IDLE", "1"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = postgres_options(
         DATABASES["default"].get("OPTIONS", {}), DB_TIMEOUTS

@@ -100,8 +100,14 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
     def get_queryset(self):
         return Customer.objects.alive().newest_first()
 
+    def get_rows_queryset(self):
+        return selectors.alive_list_rows()
+
+    def unfiltered_total(self):
+        return selectors.customer_totals()["customers_total"]
+
     def serialize_rows(self, page, window):
-        return as_list_rows(page.list_rows())
+        return as_list_rows(page)
 
     @staticmethod
     def full(customer: Customer) -> dict:
@@ -202,7 +208,7 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
         summary="The 5 newest customers",
     )
     def recent(self, request):
-        rows = self.get_queryset()[:RECENT_COUNT].list_rows()
+        rows = selectors.alive_list_rows()[:RECENT_COUNT]
         return success("Successfully got Customer list.", as_list_rows(rows))
 
     @extend_schema(

@@ -298,3 +298,81 @@ def test_deep_offsets_return_the_same_rows_as_the_plain_order(api, group):
 
     assert [row["id"] for row in response.json()["data"]] == expected
     assert [row["id"] for row in deep.json()["data"]] == expected[5:]
+
+
+@pytest.fixture
+def shallow_deep_pages(monkeypatch):
+    """Deep-page handling from offset 3, so a dozen customers exercise every path of it."""
+    from ecommerce_admin.api import pagination
+
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 3)
+
+
+def _twelve_alive_customers(group) -> list[int]:
+    stamp = timezone.now()
+    for i in range(14):
+        CustomerFactory(
+            customer_group=group if i % 2 else None,
+            created_at=stamp - datetime.timedelta(minutes=i // 3),  # ties: the id decides
+            is_deleted=i in (4, 9),
+            is_active=i % 5 != 0,
+        )
+    return list(
+        Customer.objects.alive().order_by("-created_at", "-id").values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize("limit", [1, 4, 5, 20])
+def test_every_page_equals_the_same_slice_of_the_whole_list(api, group, shallow_deep_pages, limit):
+    # Past the middle of the unfiltered list, the page is found from its other end with the
+    # counters' total (ecommerce_admin/api/pagination.py): rows and order must not change, up
+    # to and beyond the last row.
+    newest_first = _twelve_alive_customers(group)
+    assert len(newest_first) == 12
+
+    for offset in range(0, 15):
+        page = ids(api.get(URL, {"limit": limit, "offset": offset}))
+        assert page == newest_first[offset : offset + limit], (offset, limit)
+
+
+def test_deep_pages_of_a_filtered_list_are_its_own_slices(api, group, shallow_deep_pages):
+    _twelve_alive_customers(group)
+    active = list(
+        Customer.objects.alive()
+        .filter(is_active=True)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
+
+    for offset in range(0, len(active) + 2):
+        page = ids(api.get(URL, {"limit": 3, "offset": offset, "status": 1}))
+        assert page == active[offset : offset + 3], offset
+
+
+def test_a_deep_page_matches_the_list_after_writes(api, group, shallow_deep_pages):
+    newest_first = _twelve_alive_customers(group)
+    gone = Customer.objects.get(pk=newest_first[2])
+    api.delete(f"{URL}/{gone.pk}")
+    CustomerFactory(customer_group=group)  # the newest now
+    expected = list(
+        Customer.objects.alive().order_by("-created_at", "-id").values_list("pk", flat=True)
+    )
+
+    assert ids(api.get(URL, {"limit": 4, "offset": 9})) == expected[9:13]
+
+
+def test_the_unfiltered_count_is_read_from_the_counters(api, group, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _twelve_alive_customers(group)
+
+    with CaptureQueriesContext(connection) as unfiltered:
+        total = api.get(URL, {"count": 1}).json()["data"]
+    with CaptureQueriesContext(connection) as filtered:
+        active = api.get(URL, {"count": 1, "status": 1}).json()["data"]
+
+    assert total == Customer.objects.alive().count() == 12
+    assert active == Customer.objects.alive().filter(is_active=True).count()
+    assert not any('FROM "customers_customer"' in q["sql"] for q in unfiltered.captured_queries)
+    assert any('FROM "customers_customer"' in q["sql"] for q in filtered.captured_queries)

@@ -12,10 +12,18 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 class FilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
-        filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None:
-            return queryset
-        params = request.query_params
-        if not any(name in params for name in filterset_class.base_filters):
+        if not sends_filters(request, view, queryset):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+def sends_filters(request, view, queryset=None) -> bool:
+    """Whether the request carries any parameter of the view's FilterSet (even empty, even
+    repeated): if not, its list is the view's whole queryset."""
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is None and queryset is not None:
+        filterset_class = FilterBackend().get_filterset_class(view, queryset)
+    if filterset_class is None:
+        return False
+    params = request.query_params
+    return any(name in params for name in filterset_class.base_filters)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -197,20 +197,55 @@ def _family_id(token) -> uuid.UUID:
 
 @functools.cache
 def _live_user_sql(vendor: str) -> str:
-    """`SELECT user.* FROM user JOIN family ... WHERE family alive`, built once per process from
-    the models' own table and column names (no user input). Raw SQL because compiling the
-    equivalent ORM query cost more than running it (bench/auth_cost.py)."""
+    """`SELECT user's columns FROM user JOIN family ... WHERE family alive`, built once per process
+    from the models' own table and column names (no user input). Raw SQL read through a plain
+    cursor because compiling the equivalent ORM query, or even a RawQuerySet's column mapping,
+    cost more than running it (bench/auth_cost.py). The columns are the user model's concrete
+    fields in order, so `Model.from_db` builds the user without any name lookups."""
     user_model = get_user_model()
     quote = connection.ops.quote_name
     user_table = quote(user_model._meta.db_table)
     user_pk = quote(user_model._meta.pk.column)
     family_table = quote(TokenFamily._meta.db_table)
+    columns = ", ".join(f"{user_table}.{quote(f.column)}" for f in user_model._meta.concrete_fields)
     return (
-        f"SELECT {user_table}.* FROM {user_table} "  # nosec B608
+        f"SELECT {columns} FROM {user_table} "  # nosec B608
         f"INNER JOIN {family_table} ON {family_table}.user_id = {user_table}.{user_pk} "
         f"WHERE {family_table}.id = %s AND {family_table}.user_id = %s "
         f"AND {family_table}.revoked_at IS NULL AND {family_table}.expires_at > %s"
     )
+
+
+def _live_user(params: list):
+    """The token's user if its login is alive, else None: one indexed query."""
+    user_model = get_user_model()
+    with connection.cursor() as cursor:
+        cursor.execute(_live_user_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    wrapper = connections[connection.alias]  # this thread's connection (the proxy is not hashable)
+    for index, converters in _user_converters(wrapper):
+        for convert, column in converters:
+            values[index] = convert(values[index], column, wrapper)
+    names = [f.attname for f in user_model._meta.concrete_fields]
+    return user_model.from_db(connection.alias, names, values)
+
+
+@functools.lru_cache(maxsize=256)
+def _user_converters(wrapper) -> tuple:
+    """The converters the ORM would apply to each column of `_live_user_sql` (the backend's,
+    e.g. SQLite's text to datetime, then the field's own), as (index, [(convert, column)]).
+    Per connection object (one per thread), as the backend's converters are bound to it."""
+    table = get_user_model()._meta.db_table
+    found = []
+    for index, field in enumerate(get_user_model()._meta.concrete_fields):
+        column = field.get_col(table)
+        converters = wrapper.ops.get_db_converters(column) + column.get_db_converters(wrapper)
+        if converters:
+            found.append((index, [(convert, column) for convert in converters]))
+    return tuple(found)
 
 
 def check_access(validated_token, user_rule):
@@ -229,10 +264,9 @@ def check_access(validated_token, user_rule):
         user_id,
         connection.ops.adapt_datetimefield_value(timezone.now()),
     ]
-    users = list(user_model.objects.raw(_live_user_sql(connection.vendor), params))
-    if not users:
+    user = _live_user(params)
+    if user is None:
         raise TokenRevoked("Token is invalid, expired or revoked")
-    user = users[0]
     if not user_rule(user):
         raise TokenRevoked("User is inactive")
     if api_settings.CHECK_REVOKE_TOKEN and _password_changed(validated_token, user):

@@ -264,13 +264,68 @@ def terminate_app_connection() -> int:
 
 @pytest.mark.postgres
 def test_a_terminated_server_connection_is_checked_on_reuse_and_replaced(
-    transactional_db, superuser
+    transactional_db, superuser, settings
 ):
+    settings.DB_HEALTH_CHECK_IDLE_SECONDS = 0.05
+    api = api_client(superuser)
+    assert api.get("/api/customer?limit=5").status_code == 200
+    pid = terminate_app_connection()
+    time.sleep(0.1)  # idle for longer than DB_HEALTH_CHECK_IDLE_SECONDS
+
+    close_old_connections()  # what every request starts with (the test client skips it)
+    response = api.get("/api/customer?limit=5")
+
+    assert response.status_code == 200
+    assert connection.connection.info.backend_pid != pid
+
+
+class UsableSpy:
+    """Counts Django's reuse health checks (`is_usable`, a `SELECT 1`) and lets them run."""
+
+    def __init__(self, monkeypatch):
+        self.calls = 0
+        real = connection.is_usable
+
+        def counted():
+            self.calls += 1
+            return real()
+
+        monkeypatch.setattr(connection, "is_usable", counted)
+
+
+@pytest.mark.postgres
+def test_a_busy_connection_skips_the_reuse_check_and_an_idle_one_gets_it(
+    transactional_db, superuser, settings, monkeypatch
+):
+    settings.DB_HEALTH_CHECK_IDLE_SECONDS = 0.2
+    api = api_client(superuser)
+    assert api.get("/api/customer?limit=5").status_code == 200
+    spy = UsableSpy(monkeypatch)
+
+    for _ in range(3):  # back to back: no `SELECT 1` before each
+        close_old_connections()
+        assert api.get("/api/customer?limit=5").status_code == 200
+    busy_checks = spy.calls
+    time.sleep(0.3)
+    close_old_connections()
+    assert api.get("/api/customer?limit=5").status_code == 200
+
+    assert busy_checks == 0
+    assert spy.calls == 1
+
+
+@pytest.mark.postgres
+def test_a_busy_connection_the_server_dropped_is_503_once_then_replaced(
+    transactional_db, superuser, settings
+):
+    settings.DB_HEALTH_CHECK_IDLE_SECONDS = 60
     api = api_client(superuser)
     assert api.get("/api/customer?limit=5").status_code == 200
     pid = terminate_app_connection()
 
-    close_old_connections()  # what every request starts with (the test client skips it)
+    close_old_connections()
+    assert_api_503(api.get("/api/customer?limit=5"))  # found out by the request itself
+    close_old_connections()
     response = api.get("/api/customer?limit=5")
 
     assert response.status_code == 200
