@@ -12,6 +12,7 @@ from django.forms import CharField
 from django_filters.utils import translate_validation
 
 from analytics.models import ProductViewLog
+from ecommerce_admin.filtersets import FilterSet
 from sales.models import OrderProduct
 
 EMAIL_MAX_LENGTH = 255
@@ -38,7 +39,7 @@ class EmailIdFilter(django_filters.CharFilter):
         return qs.alias(_email_id=Lower(Trim(self.field_name))).filter(_email_id=email)
 
 
-class OrderProductFilter(django_filters.FilterSet):
+class OrderProductFilter(FilterSet):
     # Guest orders have no customer: the order's own e-mail is the one the client asks about.
     emailId = EmailIdFilter(field_name="order__email", help_text="The order's e-mail (exact).")
 
@@ -47,7 +48,7 @@ class OrderProductFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ProductViewLogFilter(django_filters.FilterSet):
+class ProductViewLogFilter(FilterSet):
     emailId = EmailIdFilter(
         field_name="customer__email",
         stored_normalised=True,

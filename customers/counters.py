@@ -35,13 +35,13 @@ def bucket_of(moment: datetime.datetime) -> int:
 @functools.cache
 def _totals_sql(vendor: str) -> str:
     table = connection.ops.quote_name(TableCounter._meta.db_table)
-    return f"SELECT kind, SUM(total), SUM(active) FROM {table} GROUP BY kind"  # nosec B608
+    return f"SELECT kind, SUM(total) AS total, SUM(active) AS active FROM {table} GROUP BY kind"  # nosec B608
 
 
 @functools.cache
 def _created_sql(vendor: str) -> str:
     table = connection.ops.quote_name(CustomerCreatedCounter._meta.db_table)
-    return f"SELECT SUM(alive) FROM {table} WHERE bucket >= %s AND bucket < %s"  # nosec B608
+    return f"SELECT SUM(alive) AS alive FROM {table} WHERE bucket >= %s AND bucket < %s"  # nosec B608
 
 
 def totals() -> dict[str, int]:

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from ecommerce_admin.api.params import FLAG_MESSAGE
 from ecommerce_admin.dates import local_midnight
+from ecommerce_admin.filtersets import FilterSet
 from ecommerce_admin.ids import MAX_ID
 
 from .models import Customer, CustomerGroup
@@ -105,7 +106,7 @@ def _search_field(**kwargs):
     return {"max_length": SEARCH_MAX_LENGTH, **kwargs}
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(FilterSet):
     name = django_filters.CharFilter(
         method="filter_name",
         help_text="Substring (case-insensitive) of the first name, last name or 'first last'.",
@@ -156,7 +157,7 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.keyword(value)
 
 
-class CustomerGroupFilter(django_filters.FilterSet):
+class CustomerGroupFilter(FilterSet):
     keyword = django_filters.CharFilter(
         field_name="name",
         lookup_expr="icontains",

@@ -3,11 +3,13 @@
 import django_filters
 from django.db.models import Q
 
+from ecommerce_admin.filtersets import FilterSet
+
 from .filters import SEARCH_MAX_LENGTH, FlagFilter, IdFilter
 from .models import Country, Zone
 
 
-class CountryFilter(django_filters.FilterSet):
+class CountryFilter(FilterSet):
     keyword = django_filters.CharFilter(
         method="filter_keyword",
         max_length=SEARCH_MAX_LENGTH,
@@ -27,7 +29,7 @@ class CountryFilter(django_filters.FilterSet):
         )
 
 
-class ZoneFilter(django_filters.FilterSet):
+class ZoneFilter(FilterSet):
     countryId = IdFilter(
         field_name="country_id",
         help_text="A country id (digits only); empty = every country; unknown = no rows.",

@@ -376,3 +376,16 @@ def test_the_unfiltered_count_is_read_from_the_counters(api, group, settings):
     assert active == Customer.objects.alive().filter(is_active=True).count()
     assert not any('FROM "customers_customer"' in q["sql"] for q in unfiltered.captured_queries)
     assert any('FROM "customers_customer"' in q["sql"] for q in filtered.captured_queries)
+
+
+def test_filtersets_share_one_form_class_but_never_a_bound_form(group):
+    # The form class is built once per FilterSet class (ecommerce_admin/filtersets.py); each
+    # FilterSet still validates its own data.
+    bad = CustomerFilter(data={"status": "x"}, queryset=Customer.objects.alive())
+    good = CustomerFilter(data={"status": "1"}, queryset=Customer.objects.alive())
+
+    assert type(bad.form) is type(good.form)
+    assert bad.form is not good.form
+    assert not bad.is_valid()
+    assert good.is_valid()
+    assert "status" in bad.errors and not good.errors
