@@ -75,7 +75,7 @@ MIDDLEWARE = [
     # middlewares below that can answer on their own (HTTPS redirect, throttles). API.md §9.6.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "ecommerce_admin.security_middleware.SettingsPolicyCSPMiddleware",  # django-csp's, cached
     "ecommerce_admin.middleware.AdminLoginThrottleMiddleware",
     "ecommerce_admin.admin_middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -46,6 +46,24 @@ def test_the_docs_page_alone_allows_inline_styles_and_still_no_inline_script():
     assert policy["script-src"] == ["'self'"]
 
 
+def test_the_policy_built_once_is_the_one_django_csp_builds_and_follows_the_settings(settings):
+    from csp.utils import build_policy
+
+    assert Client().get("/api/health")["Content-Security-Policy"] == build_policy()
+
+    settings.CONTENT_SECURITY_POLICY = {
+        "EXCLUDE_URL_PREFIXES": ["/api/schema"],
+        "DIRECTIVES": {"default-src": ["'none'"]},
+    }
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
+    changed = Client().get("/api/health")
+
+    assert changed["Content-Security-Policy"] == "default-src 'none'"
+    assert changed["Content-Security-Policy-Report-Only"] == build_policy(report_only=True)
+    assert "img-src 'self'" in changed["Content-Security-Policy-Report-Only"]
+    assert "Content-Security-Policy" not in Client().get("/api/schema/")
+
+
 def test_the_admin_pages_have_no_inline_script(superuser):
     client = Client()
     client.force_login(superuser)
@@ -59,6 +77,7 @@ def assert_no_store(response) -> None:
     cache_control = response["Cache-Control"]
     assert "no-store" in cache_control
     assert "private" in cache_control
+    assert response["Expires"]
 
 
 def test_api_answers_and_exports_are_never_stored(api, anon):
