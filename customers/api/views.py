@@ -103,6 +103,9 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
     def get_rows_queryset(self):
         return selectors.alive_list_rows()
 
+    def unfiltered_page(self, window):
+        return selectors.alive_list_page(window.offset, window.limit)
+
     def unfiltered_total(self):
         return selectors.customer_totals()["customers_total"]
 

@@ -388,4 +388,39 @@ def test_filtersets_share_one_form_class_but_never_a_bound_form(group):
     assert bad.form is not good.form
     assert not bad.is_valid()
     assert good.is_valid()
-    assert "status" in bad.errors and not good.errors
+    assert "status" in bad.errors
+    assert not good.errors
+
+
+def test_the_compiled_unfiltered_page_equals_the_orm_slice_value_for_value(api, group):
+    from customers import selectors
+    from customers.querysets import as_list_rows
+
+    _twelve_alive_customers(group)
+
+    for offset in range(0, 14):
+        for limit in (1, 5, 1000):
+            compiled = as_list_rows(selectors.alive_list_page(offset, limit))
+            sliced = as_list_rows(selectors.alive_list_rows()[offset : offset + limit])
+            assert compiled == sliced, (offset, limit)
+    first = selectors.alive_list_page(0, 1)[0]
+    assert isinstance(first["createdDate"], datetime.datetime)  # converted, on SQLite too
+    assert first["createdDate"].tzinfo is not None
+    assert ids(api.get(URL, {"limit": 5, "offset": 2})) == [
+        row["id"] for row in selectors.alive_list_rows()[2:7]
+    ]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Customer.objects.order_by("id"),  # model instances, not .values()
+        lambda: Customer.objects.values("id"),  # no order
+        lambda: Customer.objects.values("id").order_by("id")[:5],  # already sliced
+    ],
+)
+def test_a_compiled_page_refuses_querysets_it_cannot_page(build):
+    from ecommerce_admin.statements import CompiledPage
+
+    with pytest.raises(TypeError):
+        CompiledPage(build).page(0, 1)

@@ -4,6 +4,8 @@ Plain pages issue no COUNT query: `data` is just the rows. `count=1` answers the
 integer with the route's own message. `limit` is capped at 1000 (DRF's `max_limit` is unbounded).
 """
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.db.models import QuerySet
@@ -37,6 +39,11 @@ class EnvelopeListMixin:
         request. Must have `get_queryset()`'s rows and order."""
         return self.get_queryset()
 
+    def unfiltered_page(self, window: ListWindow) -> list | None:
+        """A shallow page of the unfiltered list read without building a queryset (a statement
+        compiled once, `ecommerce_admin.statements.CompiledPage`), or None to slice one."""
+        return None
+
     def unfiltered_total(self) -> int | None:
         """The number of rows of the list when it is known without counting them (exact
         counters), else None. Only asked when the request filters nothing."""
@@ -51,8 +58,12 @@ class EnvelopeListMixin:
             return total
         return self.count_rows(self.filter_queryset(self.get_queryset()))
 
-    def page_of_list(self, window: ListWindow) -> QuerySet:
+    def page_of_list(self, window: ListWindow) -> QuerySet | list:
         if window.limit is None or window.offset < DEFERRED_JOIN_OFFSET:
+            if window.limit is not None and not sends_filters(self.request, self):
+                rows = self.unfiltered_page(window)
+                if rows is not None:
+                    return rows
             return self.page_of(self.filter_queryset(self.get_rows_queryset()), window)
         # A deep page: its keys first, from the plain list (an index-only scan, which a join in
         # the rows' query would prevent), then only those rows.
