@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from ecommerce_admin.admin.bases import BoundedIdMixin
+from ecommerce_admin.admin.bases import ReadOnlyAdmin
 from ecommerce_admin.ids import MAX_ID as MAX_PK
 from ecommerce_admin.ids import MAX_IDS
 
@@ -112,7 +112,8 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Job)
-class JobAdmin(BoundedIdMixin, admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdmin):
+    # Jobs are written by the workers and the job views, never through this admin's forms.
     change_list_template = "admin/jobs/job/change_list.html"
     change_form_template = "admin/jobs/job/change_form.html"
     list_display = [
@@ -129,8 +130,6 @@ class JobAdmin(BoundedIdMixin, admin.ModelAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
     ordering = ["-created_at", "-id"]
-    list_per_page = 50
-    show_full_result_count = False
     actions = None
     fields = [
         "kind",
@@ -159,15 +158,6 @@ class JobAdmin(BoundedIdMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return selectors.jobs_visible_to(request.user)

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from audit.services import audit_record
 from customers.models import Customer
 from ecommerce_admin.admin.bases import BoundedIdMixin
+from ecommerce_admin.admin.filters import DefaultChoiceFilter
 from ecommerce_admin.admin.panels import Panel, register_change_panel
 from ecommerce_admin.errors import DomainError
 from ecommerce_admin.ids import MAX_ID
@@ -61,29 +62,18 @@ class EraseForm(forms.Form):
         return reason
 
 
-class StatusFilter(admin.SimpleListFilter):
+class StatusFilter(DefaultChoiceFilter):
     """Scheduled erasures by default: the list staff act on."""
 
     title = "status"
     parameter_name = "status"
+    default = ErasureRequest.Status.SCHEDULED
 
     def lookups(self, request, model_admin):
         return ErasureRequest.Status.choices
 
-    def value(self):
-        value = super().value()
-        return value if value in ErasureRequest.Status.values else ErasureRequest.Status.SCHEDULED
-
     def queryset(self, request, queryset):
         return queryset.filter(status=self.value())
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
 
 
 @admin.register(ErasureRequest)

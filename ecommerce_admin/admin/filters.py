@@ -42,3 +42,26 @@ class CreatedFilter(admin.SimpleListFilter):
         if start is None:
             return queryset
         return queryset.filter(**{f"{self.field}__gte": local_midnight(start)})
+
+
+class DefaultChoiceFilter(admin.SimpleListFilter):
+    """A filter that always applies one of its choices: `default` unless another is chosen, and
+    no "All" entry (a list staff act on, never the whole table mixed).
+
+    Subclasses give `lookups()`, `default` and `queryset()` (which reads `self.value()`).
+    """
+
+    default: str = ""
+
+    def value(self):
+        value = super().value()
+        known = {str(lookup) for lookup, _ in self.lookup_choices}
+        return value if value in known else self.default
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
