@@ -242,6 +242,21 @@ class Address(models.Model):
         SHIPPING = 0, "Shipping"
         BILLING = 1, "Billing"
 
+    # The free-text fields, all personal data: the admin form, the audit trail and the erasure
+    # (privacy/anonymise.py) read this one list, so a field added here is covered everywhere.
+    TEXT_FIELDS = (
+        "first_name",
+        "last_name",
+        "company",
+        "address1",
+        "address2",
+        "landmark",
+        "city",
+        "state",
+        "postcode",
+        "phone_no",
+    )
+
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
     first_name = models.CharField(max_length=128, blank=True, default="")
     last_name = models.CharField(max_length=128, blank=True, default="")

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +20,7 @@ from analytics.models import CustomerVisit
 from audit.models import AuditEvent
 from audit.redaction import ERASED, redact
 from audit.services import actor_of, audit_record
-from customers.models import Customer, ExportLog
+from customers.models import Address, Customer, ExportLog
 from jobs import services as job_services
 from jobs.models import Job
 from sales.models import Order
@@ -71,19 +70,6 @@ PERSONAL_KEYS: Final = frozenset(
         "ipAddress",
         "userAgent",
     }
-)
-# The text fields of an address (API.md §9.7) that hold personal data.
-ADDRESS_TEXT_FIELDS: Final = (
-    "first_name",
-    "last_name",
-    "company",
-    "address1",
-    "address2",
-    "landmark",
-    "city",
-    "state",
-    "postcode",
-    "phone_no",
 )
 
 # Audit actions that name no customer but record the filter they were given (exports, and
@@ -138,14 +124,6 @@ class PersonalValues:
 
 
 # --- The erasure itself -----------------------------------------------------------------------
-def _address_model():
-    """customers.Address (API.md §9.7), when that model exists in this installation."""
-    try:
-        return apps.get_model("customers", "Address")
-    except LookupError:
-        return None
-
-
 def erase_in_place(
     customer: Customer, *, request: ErasureRequest, by: Any, now: datetime.datetime
 ) -> None:
@@ -264,11 +242,8 @@ def _personal_values(customer: Customer) -> PersonalValues:
 def _erase_addresses(customer: Customer, personal: PersonalValues) -> list[int]:
     """Collect the customer's address values, then delete the addresses (for real, as the
     address routes delete them). Returns their ids, to find the audit events about them."""
-    model = _address_model()
-    if model is None:
-        return []
-    addresses = model.objects.filter(customer_id=customer.pk)
-    for row in addresses.values(*ADDRESS_TEXT_FIELDS):
+    addresses = Address.objects.filter(customer_id=customer.pk)
+    for row in addresses.values(*Address.TEXT_FIELDS):
         for name, value in row.items():
             personal.add(value, distinctive=name in ("phone_no", "address1"))
     ids = list(addresses.values_list("pk", flat=True))
@@ -357,10 +332,9 @@ def _redact_admin_log(customer: Customer, address_ids: list[int], personal) -> N
         entry.object_repr = str(customer)[:200]
         entry.change_message = personal.scrub(entry.change_message)
         entry.save(update_fields=["object_repr", "change_message"])
-    model = _address_model()
-    if model is not None and address_ids:
+    if address_ids:
         LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
+            content_type=ContentType.objects.get_for_model(Address),
             object_id__in=[str(pk) for pk in address_ids],
         ).update(object_repr="Erased address", change_message="")
 

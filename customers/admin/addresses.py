@@ -16,21 +16,7 @@ from customers.services import addresses as address_services
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
-        fields = [
-            "address_type",
-            "first_name",
-            "last_name",
-            "company",
-            "address1",
-            "address2",
-            "landmark",
-            "city",
-            "state",
-            "postcode",
-            "phone_no",
-            "country",
-            "zone",
-        ]
+        fields = ["address_type", *Address.TEXT_FIELDS, "country", "zone"]
 
     def clean(self):
         data = super().clean()

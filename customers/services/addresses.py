@@ -29,16 +29,7 @@ _POSTCODE = re.compile(r"[0-9A-Za-z \-]{0,10}")
 
 AUDITED_FIELDS: Final = (
     "customer_id",
-    "first_name",
-    "last_name",
-    "company",
-    "address1",
-    "address2",
-    "landmark",
-    "city",
-    "state",
-    "postcode",
-    "phone_no",
+    *Address.TEXT_FIELDS,
     "country_id",
     "zone_id",
     "address_type",
