@@ -7,25 +7,14 @@ from customers.models import Address, Customer
 from customers.services import addresses as services
 from ecommerce_admin.api.contract import ContractViewSet
 from ecommerce_admin.api.pagination import EnvelopeListMixin
+from ecommerce_admin.api.params import path_id
 from ecommerce_admin.api.responses import success
+from ecommerce_admin.api.schema import path_parameter, rows_or_count
 from ecommerce_admin.errors import DomainError
-from ecommerce_admin.ids import MAX_ID
 
 from .address_serializers import AddressSerializer, AddressWriteSerializer, address_data
 
 LIST_MESSAGE = "Successfully got the customer address"
-
-
-def path_id(kwargs, name: str = "pk") -> int:
-    # The routes match digits only; ids beyond the key range can only be unknown.
-    number = int(kwargs[name])
-    return number if number <= MAX_ID else MAX_ID + 1
-
-
-def path_parameter(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        name, OpenApiTypes.INT, OpenApiParameter.PATH, description=description, pattern="^[0-9]+$"
-    )
 
 
 LIST_PARAMETERS = [
@@ -42,15 +31,6 @@ LIST_PARAMETERS = [
         description="`1`/`true`: answer the number of matching rows in `data` instead.",
     ),
 ]
-
-
-def rows_or_count(component: str) -> dict:
-    return {
-        "oneOf": [
-            {"type": "array", "items": {"$ref": f"#/components/schemas/{component}"}},
-            {"type": "integer", "description": "With `count`: the number of matching rows."},
-        ]
-    }
 
 
 class EveryRowWithoutLimitMixin:

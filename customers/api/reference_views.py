@@ -8,13 +8,10 @@ from customers.models import Country, Zone
 from customers.reference_filters import CountryFilter, ZoneFilter
 from ecommerce_admin.api.contract import ContractViewSet
 from ecommerce_admin.api.pagination import EnvelopeListMixin
+from ecommerce_admin.api.schema import rows_or_count
 
 from .address_serializers import ZoneSerializer
-from .address_views import (
-    LIST_PARAMETERS,
-    EveryRowWithoutLimitMixin,
-    rows_or_count,
-)
+from .address_views import LIST_PARAMETERS, EveryRowWithoutLimitMixin
 
 
 class CountrySerializer(serializers.Serializer):

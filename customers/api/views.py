@@ -13,9 +13,10 @@ from customers.models import Customer, CustomerGroup
 from customers.querysets import as_list_rows
 from ecommerce_admin.api.contract import ContractViewSet
 from ecommerce_admin.api.pagination import EnvelopeListMixin
+from ecommerce_admin.api.params import path_id
 from ecommerce_admin.api.responses import success
+from ecommerce_admin.api.schema import path_parameter, rows_or_count
 from ecommerce_admin.errors import DomainError
-from ecommerce_admin.ids import MAX_ID
 
 from .address_serializers import CustomerDetailSerializer, customer_addresses
 from .serializers import (
@@ -34,19 +35,8 @@ from .serializers import (
 RECENT_COUNT = 5
 INVALID_CUSTOMER_DETAIL = "invalid CustomerId"
 
+
 # --- OpenAPI helpers ---------------------------------------------------------------------------
-_INT = {"type": "integer"}
-
-
-def _rows_or_count(row_component: str) -> dict:
-    return {
-        "oneOf": [
-            {"type": "array", "items": {"$ref": f"#/components/schemas/{row_component}"}},
-            {**_INT, "description": "With `count`: the number of matching rows."},
-        ]
-    }
-
-
 def _list_parameters(*, limit_required: bool) -> list[OpenApiParameter]:
     limit_text = (
         "Rows per page, 1-1000. Required unless `count` is set."
@@ -63,18 +53,6 @@ def _list_parameters(*, limit_required: bool) -> list[OpenApiParameter]:
             description="`1`/`true`: answer the number of matching rows in `data` instead.",
         ),
     ]
-
-
-def _id_parameter(description: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=description, pattern="^[0-9]+$"
-    )
-
-
-def _path_id(kwargs) -> int:
-    # The route only matches digits; ids beyond the key range can only be unknown.
-    number = int(kwargs["pk"])
-    return number if number <= MAX_ID else MAX_ID + 1
 
 
 # --- Customers ---------------------------------------------------------------------------------
@@ -135,14 +113,14 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
 
     @extend_schema(
         parameters=_list_parameters(limit_required=True),
-        responses=OpenApiResponse(_rows_or_count("CustomerRow")),
+        responses=OpenApiResponse(rows_or_count("CustomerRow")),
         summary="Customer list (newest first) or count",
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        parameters=[_id_parameter("Customer id.")],
+        parameters=[path_parameter("id", "Customer id.")],
         responses=CustomerDetailSerializer,
         summary="Customer detail (with the customer's addresses)",
     )
@@ -150,7 +128,7 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
         customer = (
             Customer.objects.alive()
             .select_related("customer_group")
-            .filter(pk=_path_id(self.kwargs))
+            .filter(pk=path_id(self.kwargs))
             .first()
         )
         if customer is None:
@@ -160,7 +138,7 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
         return success("successfully got Customer details.", data)
 
     @extend_schema(
-        parameters=[_id_parameter("Customer id.")],
+        parameters=[path_parameter("id", "Customer id.")],
         request=CustomerUpdateSerializer,
         responses=CustomerSerializer,
         summary="Update a customer",
@@ -168,18 +146,18 @@ class CustomerViewSet(EnvelopeListMixin, ContractViewSet):
     def update(self, request, pk=None):
         form = self.validated(CustomerUpdateSerializer)
         customer = services.customer_update(
-            customer_id=_path_id(self.kwargs), **form.service_kwargs(), by=request.user
+            customer_id=path_id(self.kwargs), **form.service_kwargs(), by=request.user
         )
         return success("Customer Updated Successfully", self.full(customer))
 
     @extend_schema(
-        parameters=[_id_parameter("Customer id.")],
+        parameters=[path_parameter("id", "Customer id.")],
         request=None,
         responses={200: None},
         summary="Soft-delete a customer",
     )
     def destroy(self, request, pk=None):
-        services.customer_soft_delete(customer_id=_path_id(self.kwargs), by=request.user)
+        services.customer_soft_delete(customer_id=path_id(self.kwargs), by=request.user)
         return success("Customer Deleted Successfully")
 
     @extend_schema(
@@ -279,25 +257,25 @@ class CustomerGroupViewSet(EnvelopeListMixin, ContractViewSet):
 
     @extend_schema(
         parameters=_list_parameters(limit_required=False),
-        responses=OpenApiResponse(_rows_or_count("Group")),
+        responses=OpenApiResponse(rows_or_count("Group")),
         summary="Group list (newest first) or count",
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        parameters=[_id_parameter("Group id.")],
+        parameters=[path_parameter("id", "Group id.")],
         responses=GroupSerializer,
         summary="Group detail",
     )
     def retrieve(self, request, pk=None):
-        group = self.get_queryset().filter(pk=_path_id(self.kwargs)).first()
+        group = self.get_queryset().filter(pk=path_id(self.kwargs)).first()
         if group is None:
             raise DomainError(INVALID_GROUP_ID)
         return success("Successfully got Customer Group", GroupSerializer(group).data)
 
     @extend_schema(
-        parameters=[_id_parameter("Group id.")],
+        parameters=[path_parameter("id", "Group id.")],
         request=GroupWriteSerializer,
         responses=GroupSerializer,
         summary="Update a group",
@@ -305,16 +283,16 @@ class CustomerGroupViewSet(EnvelopeListMixin, ContractViewSet):
     def update(self, request, pk=None):
         form = self.validated(GroupWriteSerializer)
         group = services.group_update(
-            group_id=_path_id(self.kwargs), **form.service_kwargs(), by=request.user
+            group_id=path_id(self.kwargs), **form.service_kwargs(), by=request.user
         )
         return success("Customer Group updated successfully.", self.full(group.pk))
 
     @extend_schema(
-        parameters=[_id_parameter("Group id (a body `groupId` is accepted and ignored).")],
+        parameters=[path_parameter("id", "Group id (a body `groupId` is accepted and ignored).")],
         request=None,
         responses={200: None},
         summary="Delete a group",
     )
     def destroy(self, request, pk=None):
-        services.group_delete(group_id=_path_id(self.kwargs), by=request.user)
+        services.group_delete(group_id=path_id(self.kwargs), by=request.user)
         return success("Group Deleted Successfully.")

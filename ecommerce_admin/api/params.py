@@ -85,3 +85,10 @@ def parse_list_window(query_params, *, limit_required: bool = True) -> ListWindo
     raw_offset = query_params.get("offset")
     offset = 0 if raw_offset is None or raw_offset == "" else parse_int("offset", raw_offset)
     return ListWindow(count=False, limit=limit, offset=offset)
+
+
+def path_id(kwargs, name: str = "pk") -> int:
+    """An id from the route. The routes match digits only; an id beyond the key range can only
+    be unknown, so it becomes MAX_ID + 1 (never found) instead of overflowing the database."""
+    number = int(kwargs[name])
+    return number if number <= MAX_ID else MAX_ID + 1

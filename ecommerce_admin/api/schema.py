@@ -7,7 +7,8 @@ wraps it in `{status, message, data}`, turns DRF's default 204 for DELETE into t
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 JSON = "application/json"
 
@@ -167,3 +168,21 @@ def document_datetimes(result, generator, request, public):
             if isinstance(operation, dict):
                 visit(operation.get("responses", {}))
     return result
+
+
+# --- Helpers for the views' @extend_schema -----------------------------------------------------
+def path_parameter(name: str, description: str) -> OpenApiParameter:
+    """An id in the route (digits only; see `params.path_id`)."""
+    return OpenApiParameter(
+        name, OpenApiTypes.INT, OpenApiParameter.PATH, description=description, pattern="^[0-9]+$"
+    )
+
+
+def rows_or_count(component: str) -> dict:
+    """A list's `data`: its rows, or with `count` the number of matching rows (API.md §1)."""
+    return {
+        "oneOf": [
+            {"type": "array", "items": {"$ref": f"#/components/schemas/{component}"}},
+            {"type": "integer", "description": "With `count`: the number of matching rows."},
+        ]
+    }

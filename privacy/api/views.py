@@ -1,12 +1,12 @@
 """Personal data routes (API.md §12). Thin: permissions, input, one service, the answer."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status as http_status
 
 from ecommerce_admin.api.contract import ContractViewSet
+from ecommerce_admin.api.params import path_id
 from ecommerce_admin.api.responses import success
-from ecommerce_admin.ids import MAX_ID
+from ecommerce_admin.api.schema import path_parameter
 from jobs.api.serializers import JobSerializer
 from privacy import jobs, services
 
@@ -17,25 +17,13 @@ DATA_EXPORT_PERMISSIONS = ("customers.view_customer", "customers.export_customer
 ERASE_PERMISSIONS = ("customers.delete_customer", "customers.erase_customer")
 
 
-def _id_parameter(description: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=description, pattern="^[0-9]+$"
-    )
-
-
-def _path_id(kwargs) -> int:
-    # The route only matches digits; ids beyond the key range can only be unknown.
-    number = int(kwargs["pk"])
-    return number if number <= MAX_ID else MAX_ID + 1
-
-
 @extend_schema(tags=["personal data"])
 class CustomerErasureViewSet(ContractViewSet):
     permission_classes = [AllRoutePermissions]
     required_permissions = {"erase": ERASE_PERMISSIONS, "cancel": ERASE_PERMISSIONS}
 
     @extend_schema(
-        parameters=[_id_parameter("Customer id.")],
+        parameters=[path_parameter("id", "Customer id.")],
         request=EraseSerializer,
         responses=ErasureSerializer,
         summary="Erase a customer (anonymise in place), now or after a grace period",
@@ -54,7 +42,7 @@ class CustomerErasureViewSet(ContractViewSet):
     def erase(self, request, pk=None):
         form = self.validated(EraseSerializer)
         result = services.erasure_request(
-            customer_id=_path_id(self.kwargs),
+            customer_id=path_id(self.kwargs),
             reason=form.validated_data["reason"],
             grace_days=form.validated_data["graceDays"],
             by=request.user,
@@ -65,7 +53,7 @@ class CustomerErasureViewSet(ContractViewSet):
         return success("Customer erased" if result.erased else "Erasure scheduled", data)
 
     @extend_schema(
-        parameters=[_id_parameter("Customer id.")],
+        parameters=[path_parameter("id", "Customer id.")],
         request=None,
         responses={200: OpenApiResponse(description="`Erasure cancelled` (no `data`).")},
         summary="Cancel a scheduled erasure",
@@ -75,7 +63,7 @@ class CustomerErasureViewSet(ContractViewSet):
         ),
     )
     def cancel(self, request, pk=None):
-        services.erasure_cancel(customer_id=_path_id(self.kwargs), by=request.user)
+        services.erasure_cancel(customer_id=path_id(self.kwargs), by=request.user)
         return success("Erasure cancelled")
 
 
@@ -85,7 +73,7 @@ class CustomerDataExportViewSet(ContractViewSet):
     required_permissions = {"export": DATA_EXPORT_PERMISSIONS}
 
     @extend_schema(
-        parameters=[_id_parameter("Customer id.")],
+        parameters=[path_parameter("id", "Customer id.")],
         request=None,
         responses={
             202: JobSerializer,
@@ -105,7 +93,7 @@ class CustomerDataExportViewSet(ContractViewSet):
     )
     def export(self, request, pk=None):
         job = jobs.data_export_request(
-            customer_id=_path_id(self.kwargs),
+            customer_id=path_id(self.kwargs),
             by=request.user,
             source="api",
             site_url=request.build_absolute_uri("/").rstrip("/"),
