@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import uuid
+import weakref
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -233,19 +234,25 @@ def _live_user(params: list):
     return user_model.from_db(connection.alias, names, values)
 
 
-@functools.lru_cache(maxsize=256)
+# Per connection object (one per thread, dropped with it): the backend's converters are bound to
+# the connection they were asked from.
+_USER_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _user_converters(wrapper) -> tuple:
     """The converters the ORM would apply to each column of `_live_user_sql` (the backend's,
-    e.g. SQLite's text to datetime, then the field's own), as (index, [(convert, column)]).
-    Per connection object (one per thread), as the backend's converters are bound to it."""
-    table = get_user_model()._meta.db_table
-    found = []
-    for index, field in enumerate(get_user_model()._meta.concrete_fields):
-        column = field.get_col(table)
-        converters = wrapper.ops.get_db_converters(column) + column.get_db_converters(wrapper)
-        if converters:
-            found.append((index, [(convert, column) for convert in converters]))
-    return tuple(found)
+    e.g. SQLite's text to datetime, then the field's own), as (index, [(convert, column)])."""
+    found = _USER_CONVERTERS.get(wrapper)
+    if found is None:
+        table = get_user_model()._meta.db_table
+        converters = []
+        for index, field in enumerate(get_user_model()._meta.concrete_fields):
+            column = field.get_col(table)
+            convs = wrapper.ops.get_db_converters(column) + column.get_db_converters(wrapper)
+            if convs:
+                converters.append((index, [(convert, column) for convert in convs]))
+        found = _USER_CONVERTERS[wrapper] = tuple(converters)
+    return found
 
 
 def check_access(validated_token, user_rule):
